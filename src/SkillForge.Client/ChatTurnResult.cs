@@ -1,0 +1,9 @@
+using SkillForge.Contracts;
+
+namespace SkillForge.Client;
+
+/// <summary>The answer to a chat turn: exactly one of <see cref="Replied"/> or <see cref="Rejected"/> is set.</summary>
+public sealed record ChatTurnResult(ChatTurnReplied? Replied, ChatTurnRejected? Rejected)
+{
+    public bool IsReplied => Replied is not null;
+}

@@ -1,0 +1,61 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using SkillForge.Contracts;
+
+namespace SkillForge.Client;
+
+/// <summary>
+/// What an upstream service calls: <c>var result = await client.SendTurnAsync(tenant, session, text);</c>.
+/// Wraps MassTransit's request clients with timeouts; a chat turn whose answer is lost (timeout) is sent again
+/// with the same TurnId, which the worker answers from the stored turn (<c>Replayed = true</c>).
+/// Transport failures and worker faults surface as exceptions (<see cref="RequestFaultException"/>,
+/// <see cref="RequestTimeoutException"/> after the last attempt).
+/// </summary>
+public sealed class SkillForgeClient(
+    IRequestClient<ProcessChatTurn> turns,
+    IRequestClient<GetSessionHistory> history,
+    IRequestClient<EraseSession> erasure,
+    IOptions<SkillForgeClientOptions> options)
+{
+    private readonly SkillForgeClientOptions _options = options.Value;
+
+    public Task<ChatTurnResult> SendTurnAsync(string tenantId, string sessionId, string text,
+        Guid? turnId = null, string? userId = null, CancellationToken cancellationToken = default) =>
+        SendTurnAsync(new ProcessChatTurn(tenantId, sessionId, turnId ?? Guid.NewGuid(), text, userId, DateTimeOffset.UtcNow), cancellationToken);
+
+    public async Task<ChatTurnResult> SendTurnAsync(ProcessChatTurn turn, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var response = await turns.GetResponse<ChatTurnReplied, ChatTurnRejected>(turn, cancellationToken, _options.RequestTimeout);
+                if (response.Is(out Response<ChatTurnReplied>? replied))
+                {
+                    return new ChatTurnResult(replied.Message, null);
+                }
+                return response.Is(out Response<ChatTurnRejected>? rejected)
+                    ? new ChatTurnResult(null, rejected.Message)
+                    : throw new InvalidOperationException($"Unexpected response {response.Message.GetType().Name} to a chat turn.");
+            }
+            catch (RequestTimeoutException) when (attempt < _options.TurnAttempts && !cancellationToken.IsCancellationRequested)
+            {
+                // Same TurnId: if the first attempt was applied, this one is answered from the store.
+            }
+        }
+    }
+
+    public async Task<SessionHistoryResult> GetHistoryAsync(string tenantId, string sessionId, int limit = 100, long? beforeSeq = null,
+        CancellationToken cancellationToken = default)
+    {
+        var response = await history.GetResponse<SessionHistory, SessionNotFound>(
+            new GetSessionHistory(tenantId, sessionId, limit, beforeSeq), cancellationToken, _options.RequestTimeout);
+        return response.Is(out Response<SessionHistory>? found) ? new SessionHistoryResult(found.Message) : new SessionHistoryResult(null);
+    }
+
+    public async Task<SessionErased> EraseAsync(string tenantId, string sessionId, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        var response = await erasure.GetResponse<SessionErased>(new EraseSession(tenantId, sessionId, reason), cancellationToken, _options.RequestTimeout);
+        return response.Message;
+    }
+}

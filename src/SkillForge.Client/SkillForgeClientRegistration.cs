@@ -1,0 +1,25 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using SkillForge.Contracts;
+
+namespace SkillForge.Client;
+
+public static class SkillForgeClientRegistration
+{
+    /// <summary>
+    /// Adds the request clients addressed to the worker's queues and the <see cref="SkillForgeClient"/>.
+    /// Call it inside <c>AddMassTransit(x => x.AddSkillForgeClient())</c>.
+    /// </summary>
+    public static IBusRegistrationConfigurator AddSkillForgeClient(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddRequestClient<ProcessChatTurn>(SkillForgeQueues.Address(SkillForgeQueues.ChatTurns));
+        bus.AddRequestClient<GetSessionHistory>(SkillForgeQueues.Address(SkillForgeQueues.SessionHistory));
+        bus.AddRequestClient<EraseSession>(SkillForgeQueues.Address(SkillForgeQueues.SessionErasure));
+        bus.AddOptions<SkillForgeClientOptions>()
+            .BindConfiguration(SkillForgeClientOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        bus.AddScoped<SkillForgeClient>();
+        return bus;
+    }
+}

@@ -1,0 +1,10 @@
+namespace SkillForge.Contracts;
+
+/// <summary>A cleanup run finished.</summary>
+public sealed record SessionsCleanedUp(
+    DateTimeOffset AsOf,
+    bool DryRun,
+    int MarkedAbandoned,
+    int DeletedSessions,
+    long DeletedMessages,
+    TimeSpan Duration);

@@ -1,0 +1,12 @@
+using Npgsql;
+
+namespace SkillForge.Sessions;
+
+/// <summary>
+/// The table owner's connection (role <c>skillforge</c>): runs migrations and cleanup across all tenants.
+/// Never used on the chat-turn path.
+/// </summary>
+public sealed class MaintenanceDatabase(NpgsqlDataSource dataSource)
+{
+    public NpgsqlDataSource DataSource { get; } = dataSource;
+}

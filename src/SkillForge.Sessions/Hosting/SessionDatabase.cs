@@ -1,0 +1,12 @@
+using Npgsql;
+
+namespace SkillForge.Sessions;
+
+/// <summary>
+/// The worker's runtime connection (role <c>skillforge_app</c>): subject to row-level security, so every
+/// transaction names its tenant. Wraps one pooled <see cref="NpgsqlDataSource"/> for the process.
+/// </summary>
+public sealed class SessionDatabase(NpgsqlDataSource dataSource)
+{
+    public NpgsqlDataSource DataSource { get; } = dataSource;
+}

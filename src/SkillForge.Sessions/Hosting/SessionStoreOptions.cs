@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SkillForge.Sessions;
+
+/// <summary>Limits of the session store; bound from the <c>Sessions</c> configuration section.</summary>
+public sealed class SessionStoreOptions
+{
+    public const string Section = "Sessions";
+
+    /// <summary>Longest accepted message text, in characters (DESIGN.md §3: 16,384 by default).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxTextLength { get; set; } = 16_384;
+
+    /// <summary>How many of the latest messages a load returns and the cache keeps: the agent's sliding window.</summary>
+    [Range(2, 1_000)]
+    public int WindowSize { get; set; } = 20;
+
+    /// <summary>How long an untouched session stays in Redis (sliding).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan CacheTtl { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How long the cache is bypassed after a Redis failure before it is tried again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan CacheBreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using Dapper;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace SkillForge.Sessions.Retention;
+
+/// <summary>
+/// Applies the retention policy as of a moment: marks idle active sessions abandoned, then purges closed
+/// sessions past retention with their messages, in bounded batches of short transactions. A PostgreSQL advisory
+/// lock serialises runs across instances, so a second run on the same tick waits and then finds nothing to do;
+/// a crash mid-run loses only the current batch, which the next run picks up.
+/// </summary>
+public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionPolicy> policy, ILogger<CleanupRun> logger)
+{
+    private const long CleanupLockKey = 0x5346_434C_4541; // "SFCLEA"
+
+    private readonly RetentionPolicy _policy = policy.Value;
+
+    /// <param name="evict">Called with each batch of sessions whose cached copy must go (abandoned or purged).</param>
+    public async Task<CleanupReport> RunAsync(DateTimeOffset asOf, bool dryRun, Func<IReadOnlyList<SessionKey>, Task> evict,
+        CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var cutoffs = new Cutoffs(asOf.UtcDateTime, (asOf - _policy.AbandonAfterIdle).UtcDateTime,
+            (asOf - _policy.DeleteCompletedAfter).UtcDateTime, (asOf - _policy.DeleteAbandonedAfter).UtcDateTime, _policy.BatchSize);
+
+        await using var lockConnection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await lockConnection.ExecuteAsync(new CommandDefinition(CleanupSql.Lock, new { Key = CleanupLockKey }, cancellationToken: cancellationToken));
+        try
+        {
+            if (dryRun)
+            {
+                var counts = await lockConnection.QuerySingleAsync<DryRunCounts>(new CommandDefinition(CleanupSql.DryRunCounts, cutoffs, cancellationToken: cancellationToken));
+                return new CleanupReport(asOf, true, counts.MarkedAbandoned, counts.DeletedSessions, counts.DeletedMessages, Stopwatch.GetElapsedTime(started));
+            }
+
+            var abandoned = await AbandonIdleAsync(cutoffs, evict, cancellationToken);
+            var (sessions, messages) = await PurgeExpiredAsync(cutoffs, evict, cancellationToken);
+            return new CleanupReport(asOf, false, abandoned, sessions, messages, Stopwatch.GetElapsedTime(started));
+        }
+        finally
+        {
+            await lockConnection.ExecuteAsync(new CommandDefinition(CleanupSql.Unlock, new { Key = CleanupLockKey }, cancellationToken: CancellationToken.None));
+        }
+    }
+
+    private async Task<int> AbandonIdleAsync(Cutoffs cutoffs, Func<IReadOnlyList<SessionKey>, Task> evict, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        while (true)
+        {
+            await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+            var marked = (await connection.QueryAsync<SessionKeyRow>(new CommandDefinition(CleanupSql.AbandonBatch, cutoffs, cancellationToken: cancellationToken)))
+                .Select(r => r.ToKey()).ToList();
+            if (marked.Count == 0)
+            {
+                return total;
+            }
+            total += marked.Count;
+            await evict(marked);
+            RetentionLog.BatchAbandoned(logger, marked.Count, total);
+        }
+    }
+
+    private async Task<(int Sessions, long Messages)> PurgeExpiredAsync(Cutoffs cutoffs, Func<IReadOnlyList<SessionKey>, Task> evict, CancellationToken cancellationToken)
+    {
+        var sessions = 0;
+        var messages = 0L;
+        while (true)
+        {
+            await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var batch = (await connection.QueryAsync<SessionKeyRow>(new CommandDefinition(CleanupSql.SelectExpiredBatch, cutoffs, transaction, cancellationToken: cancellationToken))).ToList();
+            if (batch.Count == 0)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                return (sessions, messages);
+            }
+            var deletedMessages = await connection.ExecuteScalarAsync<long>(new CommandDefinition(CleanupSql.PurgeBatch, new
+            {
+                Tenants = batch.Select(k => k.TenantId).ToArray(),
+                Sessions = batch.Select(k => k.SessionId).ToArray(),
+                cutoffs.AsOf,
+            }, transaction, cancellationToken: cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+
+            sessions += batch.Count;
+            messages += deletedMessages;
+            await evict(batch.Select(r => r.ToKey()).ToList());
+            RetentionLog.BatchPurged(logger, batch.Count, deletedMessages, sessions);
+        }
+    }
+
+    /// <summary>The run's moment and its cutoffs, as Dapper parameters (UTC).</summary>
+    private sealed record Cutoffs(DateTime AsOf, DateTime IdleCutoff, DateTime CompletedCutoff, DateTime AbandonedCutoff, int BatchSize);
+
+    private sealed class SessionKeyRow
+    {
+        public string TenantId { get; init; } = "";
+        public string SessionId { get; init; } = "";
+
+        public SessionKey ToKey() => new(TenantId, SessionId);
+    }
+
+    private sealed class DryRunCounts
+    {
+        public int MarkedAbandoned { get; init; }
+        public int DeletedSessions { get; init; }
+        public long DeletedMessages { get; init; }
+    }
+}

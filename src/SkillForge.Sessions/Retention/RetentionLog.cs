@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Logging;
+
+namespace SkillForge.Sessions.Retention;
+
+internal static partial class RetentionLog
+{
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Debug, Message = "Cleanup batch: {Count} sessions marked abandoned ({Total} so far)")]
+    public static partial void BatchAbandoned(ILogger logger, int count, int total);
+
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Debug, Message = "Cleanup batch: {Count} sessions and {Messages} messages purged ({Total} sessions so far)")]
+    public static partial void BatchPurged(ILogger logger, int count, long messages, int total);
+}

@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SkillForge.Sessions.Retention;
+
+/// <summary>
+/// The product's retention policy (DESIGN.md §4), bound from the <c>Retention</c> section. Every cutoff is
+/// exclusive: a session exactly at a cutoff is kept.
+/// </summary>
+public sealed class RetentionPolicy
+{
+    public const string Section = "Retention";
+
+    /// <summary>An active session with no activity for this long becomes abandoned, whatever its agent state.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    public TimeSpan AbandonAfterIdle { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>A completed session is deleted with its messages this long after completion (kept for audit).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    public TimeSpan DeleteCompletedAfter { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>An abandoned session is deleted with its messages this long after it was marked abandoned.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    public TimeSpan DeleteAbandonedAfter { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Sessions per transaction: each batch is short, so chat turns never queue behind a long delete.</summary>
+    [Range(1, 100_000)]
+    public int BatchSize { get; set; } = 1_000;
+}

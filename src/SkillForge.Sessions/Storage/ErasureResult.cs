@@ -1,0 +1,4 @@
+namespace SkillForge.Sessions;
+
+/// <summary>What an erasure removed.</summary>
+public sealed record ErasureResult(bool Existed, int MessagesDeleted);

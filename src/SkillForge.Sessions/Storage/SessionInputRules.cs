@@ -1,0 +1,66 @@
+namespace SkillForge.Sessions;
+
+/// <summary>
+/// The input rules of DESIGN.md §3, checked before anything is read or written. The same rules serve the
+/// consumers (to answer <c>ChatTurnRejected</c>) and the store (so no caller can skip them).
+/// </summary>
+public static class SessionInputRules
+{
+    public const int MaxIdLength = 128;
+
+    public static void ValidateKey(SessionKey key)
+    {
+        ValidateId(key.TenantId, "TenantId");
+        ValidateId(key.SessionId, "SessionId");
+    }
+
+    public static void ValidateId(string? value, string name)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            throw new InvalidSessionInputException(InvalidSessionInputException.InvalidRequest, $"{name} is required.");
+        }
+        if (value.Length > MaxIdLength)
+        {
+            throw new InvalidSessionInputException(InvalidSessionInputException.InvalidRequest,
+                $"{name} is {value.Length} characters long; at most {MaxIdLength} are allowed.");
+        }
+        foreach (var c in value)
+        {
+            if (!IsIdCharacter(c))
+            {
+                throw new InvalidSessionInputException(InvalidSessionInputException.InvalidRequest,
+                    $"{name} may contain only letters A–Z and a–z, digits and . _ : - (found U+{(int)c:X4}).");
+            }
+        }
+    }
+
+    public static void ValidateText(string? text, int maxLength, string name = "Text")
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            throw new InvalidSessionInputException(InvalidSessionInputException.InvalidRequest, $"{name} must not be empty.");
+        }
+        if (text.Length > maxLength)
+        {
+            throw new InvalidSessionInputException(InvalidSessionInputException.TooLarge,
+                $"{name} is {text.Length} characters long; at most {maxLength} are allowed.");
+        }
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new InvalidSessionInputException(InvalidSessionInputException.InvalidRequest, $"{name} must not contain NUL characters.");
+        }
+    }
+
+    public static void ValidateRole(string? role)
+    {
+        if (role is null || !MessageRole.IsKnown(role))
+        {
+            throw new InvalidSessionInputException(InvalidSessionInputException.InvalidRequest,
+                $"Role '{role}' is not one of '{MessageRole.User}' or '{MessageRole.Assistant}'.");
+        }
+    }
+
+    private static bool IsIdCharacter(char c) =>
+        c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '_' or ':' or '-';
+}

@@ -1,0 +1,186 @@
+using Dapper;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace SkillForge.Sessions;
+
+/// <summary>
+/// The durable session store (PostgreSQL via Npgsql + Dapper). Every operation is scoped by tenant and session,
+/// validates its input before any I/O, and is one round trip in one transaction.
+/// </summary>
+public sealed class SessionStore(SessionDatabase database, IOptions<SessionStoreOptions> options, ILogger<SessionStore> logger)
+{
+    public const int MaxHistoryPage = 1_000;
+    public const int MaxReasonLength = 256;
+
+    // Replies may quote a whole SKILL.md; the user's limit is for what people type, not for what the agent writes.
+    private const int MaxReplyLength = 256 * 1024;
+
+    private readonly SessionStoreOptions _options = options.Value;
+
+    /// <summary>The session with its latest messages (the configured window), or null when it does not exist.</summary>
+    public async Task<StoredSession?> LoadAsync(SessionKey key, CancellationToken cancellationToken)
+    {
+        SessionInputRules.ValidateKey(key);
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(SessionSql.Load,
+            new { key.TenantId, key.SessionId, Window = _options.WindowSize }, cancellationToken: cancellationToken));
+        await results.ReadAsync(); // set_config
+        var row = await results.ReadSingleOrDefaultAsync<SessionRow>();
+        var messages = (await results.ReadAsync<MessageRow>()).Reverse().Select(m => m.ToMessage()).ToList();
+        return row?.ToSession(key, messages, logger);
+    }
+
+    /// <summary>
+    /// Appends a turn atomically under the version check. Never throws for a conflict or a replayed turn id:
+    /// those are <see cref="AppendOutcome"/> values the caller acts on.
+    /// </summary>
+    public async Task<AppendResult> AppendTurnAsync(TurnToAppend turn, CancellationToken cancellationToken)
+    {
+        SessionInputRules.ValidateKey(turn.Key);
+        SessionInputRules.ValidateText(turn.UserText, _options.MaxTextLength);
+        SessionInputRules.ValidateText(turn.Reply, MaxReplyLength, "Reply");
+        if (turn.ExpectedVersion < 0)
+        {
+            throw new InvalidSessionInputException(InvalidSessionInputException.InvalidRequest, "ExpectedVersion must not be negative.");
+        }
+        if (!SessionStatus.IsKnown(turn.Status))
+        {
+            throw new InvalidSessionInputException(InvalidSessionInputException.InvalidRequest, $"Status '{turn.Status}' is not a session status.");
+        }
+
+        var sql = turn.ExpectedVersion == 0 ? SessionSql.AppendToNew : SessionSql.AppendToExisting;
+        var parameters = new
+        {
+            turn.Key.TenantId,
+            turn.Key.SessionId,
+            turn.TurnId,
+            turn.ExpectedVersion,
+            turn.UserText,
+            turn.Reply,
+            turn.PreviousState,
+            turn.State,
+            turn.Status,
+            turn.SkillName,
+            turn.SkillDescription,
+            turn.ContextJson,
+            At = turn.At.UtcDateTime,
+        };
+
+        try
+        {
+            await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+            using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+            await results.ReadAsync(); // set_config
+            var appended = await results.ReadSingleOrDefaultAsync<AppendedRow>();
+            return appended is { } a
+                ? new AppendResult(AppendOutcome.Appended, a.Version, a.MessageCount)
+                : AppendResult.Conflict;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "ux_messages_turn")
+        {
+            var stored = await FindTurnAsync(turn.Key, turn.TurnId, cancellationToken)
+                ?? throw new InvalidOperationException($"Turn {turn.TurnId} of {turn.Key} violated its unique key but cannot be found.", e);
+            return new AppendResult(AppendOutcome.AlreadyApplied, stored.Version, stored.MessageCount, stored);
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation)
+        {
+            // A racing writer created the session (primary key) or erased it (foreign key) between our read and write.
+            return AppendResult.Conflict;
+        }
+    }
+
+    /// <summary>A turn already applied to the session, or null.</summary>
+    public async Task<StoredTurn?> FindTurnAsync(SessionKey key, Guid turnId, CancellationToken cancellationToken)
+    {
+        SessionInputRules.ValidateKey(key);
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(SessionSql.FindTurn,
+            new { key.TenantId, key.SessionId, TurnId = turnId }, cancellationToken: cancellationToken));
+        await results.ReadAsync();
+        return await results.ReadSingleOrDefaultAsync<StoredTurn>();
+    }
+
+    /// <summary>A page of messages before <paramref name="beforeSeq"/> (all when null), oldest first; null when the session does not exist.</summary>
+    public async Task<HistoryPage?> ReadHistoryAsync(SessionKey key, int limit, long? beforeSeq, CancellationToken cancellationToken)
+    {
+        SessionInputRules.ValidateKey(key);
+        if (limit is < 1 or > MaxHistoryPage)
+        {
+            throw new InvalidSessionInputException(InvalidSessionInputException.InvalidRequest, $"Limit must be between 1 and {MaxHistoryPage}.");
+        }
+        if (beforeSeq is < 1)
+        {
+            throw new InvalidSessionInputException(InvalidSessionInputException.InvalidRequest, "BeforeSeq must be 1 or more.");
+        }
+
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(SessionSql.History,
+            new { key.TenantId, key.SessionId, Limit = limit, BeforeSeq = beforeSeq ?? long.MaxValue }, cancellationToken: cancellationToken));
+        await results.ReadAsync();
+        var row = await results.ReadSingleOrDefaultAsync<SessionRow>();
+        var newestFirst = (await results.ReadAsync<MessageRow>()).ToList();
+        if (row is null)
+        {
+            return null;
+        }
+        var hasMore = newestFirst.Count > limit;
+        var page = newestFirst.Take(limit).Reverse().Select(m => m.ToMessage()).ToList();
+        return new HistoryPage(row.ToSession(key, [], logger), page, hasMore);
+    }
+
+    /// <summary>A tenant's sessions ordered by id, after <paramref name="afterSessionId"/> (keyset paging), optionally of one status.</summary>
+    public async Task<IReadOnlyList<SessionSummary>> ListSessionsAsync(
+        string tenantId, string? status, string? afterSessionId, int limit, CancellationToken cancellationToken)
+    {
+        SessionInputRules.ValidateId(tenantId, "TenantId");
+        if (afterSessionId is not null)
+        {
+            SessionInputRules.ValidateId(afterSessionId, "After");
+        }
+        if (status is not null && !SessionStatus.IsKnown(status))
+        {
+            throw new InvalidSessionInputException(InvalidSessionInputException.InvalidRequest, $"Status '{status}' is not a session status.");
+        }
+        if (limit is < 1 or > MaxHistoryPage)
+        {
+            throw new InvalidSessionInputException(InvalidSessionInputException.InvalidRequest, $"Limit must be between 1 and {MaxHistoryPage}.");
+        }
+
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(SessionSql.List,
+            new { TenantId = tenantId, Status = status, After = afterSessionId ?? "", Limit = limit }, cancellationToken: cancellationToken));
+        await results.ReadAsync();
+        return (await results.ReadAsync<SummaryRow>()).Select(r => r.ToSummary()).ToList();
+    }
+
+    /// <summary>The tenant's most recently completed skills (name and description).</summary>
+    public async Task<IReadOnlyList<CompletedSkill>> ListCompletedSkillsAsync(string tenantId, int limit, CancellationToken cancellationToken)
+    {
+        SessionInputRules.ValidateId(tenantId, "TenantId");
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(SessionSql.CompletedSkills,
+            new { TenantId = tenantId, Limit = Math.Clamp(limit, 1, MaxHistoryPage) }, cancellationToken: cancellationToken));
+        await results.ReadAsync();
+        return (await results.ReadAsync<CompletedSkill>()).ToList();
+    }
+
+    /// <summary>Deletes the session's messages and row; the audit keeps only that it happened.</summary>
+    public async Task<ErasureResult> EraseAsync(SessionKey key, string? reason, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        SessionInputRules.ValidateKey(key);
+        if (reason is not null)
+        {
+            SessionInputRules.ValidateText(reason, MaxReasonLength, "Reason");
+        }
+
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(SessionSql.Erase,
+            new { key.TenantId, key.SessionId, Reason = reason, At = at.UtcDateTime }, cancellationToken: cancellationToken));
+        await results.ReadAsync();
+        var messagesDeleted = await results.ReadSingleAsync<int>();
+        var sessionsDeleted = await results.ReadSingleAsync<int>();
+        return new ErasureResult(sessionsDeleted > 0, messagesDeleted);
+    }
+}

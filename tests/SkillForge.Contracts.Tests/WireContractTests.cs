@@ -1,0 +1,82 @@
+using System.Reflection;
+using SkillForge.Contracts;
+
+namespace SkillForge.Contracts.Tests;
+
+/// <summary>
+/// The contract assembly matches DESIGN.md §3 exactly: names, order, types and nullability of every field.
+/// Upstream services compile against it; a change here is a breaking change and must change the design too.
+/// </summary>
+public sealed class WireContractTests
+{
+    public static TheoryData<Type, string> Messages => new()
+    {
+        { typeof(ProcessChatTurn), "string TenantId, string SessionId, Guid TurnId, string Text, string? UserId, DateTimeOffset SentAt" },
+        { typeof(ChatTurnReplied), "string TenantId, string SessionId, Guid TurnId, string Reply, string State, string Status, long Version, int MessageCount, bool Resumed, bool Replayed" },
+        { typeof(ChatTurnRejected), "string TenantId, string SessionId, Guid TurnId, string Code, string Reason" },
+        { typeof(GetSessionHistory), "string TenantId, string SessionId, int Limit, long? BeforeSeq" },
+        { typeof(SessionHistory), "string TenantId, string SessionId, string State, string Status, long Version, string? SkillName, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<SessionMessage> Messages, bool HasMore" },
+        { typeof(SessionMessage), "long Seq, string Role, string Content, DateTimeOffset CreatedAt" },
+        { typeof(SessionNotFound), "string TenantId, string SessionId" },
+        { typeof(EraseSession), "string TenantId, string SessionId, string? Reason" },
+        { typeof(SessionErased), "string TenantId, string SessionId, bool Existed, int MessagesDeleted" },
+        { typeof(CleanupSessions), "DateTimeOffset? AsOf, bool DryRun" },
+        { typeof(SessionsCleanedUp), "DateTimeOffset AsOf, bool DryRun, int MarkedAbandoned, int DeletedSessions, long DeletedMessages, TimeSpan Duration" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Messages))]
+    public void Should_match_the_design_field_for_field(Type message, string fields)
+    {
+        var constructor = Assert.Single(message.GetConstructors(), c => c.GetParameters().Length > 0 && !IsCopyConstructor(c, message));
+        var nullability = new NullabilityInfoContext();
+        var actual = string.Join(", ", constructor.GetParameters().Select(p => $"{Describe(p.ParameterType, nullability.Create(p))} {p.Name}"));
+
+        Assert.Equal(fields, actual);
+        Assert.True(message.IsSealed, $"{message.Name} is sealed");
+        Assert.NotNull(message.GetMethod("<Clone>$")); // a record
+        Assert.Equal("SkillForge.Contracts", message.Namespace);
+    }
+
+    [Fact]
+    public void Should_hold_nothing_but_the_messages()
+    {
+        var types = typeof(ProcessChatTurn).Assembly.GetExportedTypes().Select(t => t.Name).Order();
+        Assert.Equal(Messages.Select(row => ((Type)row[0]).Name).Order(), types);
+    }
+
+    [Fact]
+    public void Should_depend_on_nothing_but_the_runtime()
+    {
+        var references = typeof(ProcessChatTurn).Assembly.GetReferencedAssemblies().Select(a => a.Name!);
+        Assert.All(references, name => Assert.True(name.StartsWith("System", StringComparison.Ordinal), name));
+    }
+
+    [Fact]
+    public void Should_default_history_paging_to_a_hundred_from_the_end()
+    {
+        var request = new GetSessionHistory("t", "s");
+        Assert.Equal((100, (long?)null), (request.Limit, request.BeforeSeq));
+    }
+
+    private static bool IsCopyConstructor(ConstructorInfo constructor, Type type) =>
+        constructor.GetParameters() is [var only] && only.ParameterType == type;
+
+    private static string Describe(Type type, NullabilityInfo info)
+    {
+        if (Nullable.GetUnderlyingType(type) is { } inner)
+        {
+            return Describe(inner, info) + "?";
+        }
+        var name = type switch
+        {
+            _ when type == typeof(string) => "string",
+            _ when type == typeof(long) => "long",
+            _ when type == typeof(int) => "int",
+            _ when type == typeof(bool) => "bool",
+            { IsGenericType: true } => $"{type.Name[..type.Name.IndexOf('`')]}<{string.Join(", ", type.GetGenericArguments().Select(a => a.Name))}>",
+            _ => type.Name,
+        };
+        return !type.IsValueType && info.ReadState == NullabilityState.Nullable ? name + "?" : name;
+    }
+}

@@ -1,0 +1,152 @@
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SkillForge.Sessions;
+using SkillForge.Sessions.Retention;
+using SkillForge.Testing;
+using static SkillForge.Sessions.Tests.Retention.RetentionSeed;
+
+namespace SkillForge.Sessions.Tests.Retention;
+
+/// <summary>The retention rules at their boundaries, on a scratch database (cleanup sees every tenant).</summary>
+public sealed class CleanupRunTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset AsOf = new(2026, 6, 1, 3, 0, 0, TimeSpan.Zero);
+    private ScratchDatabase _db = null!;
+
+    public async Task InitializeAsync() => _db = await ScratchDatabase.CreateAsync();
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task Should_abandon_active_sessions_idle_past_thirty_days_and_keep_one_exactly_at_the_cutoff()
+    {
+        var idle29 = await SessionAsync(_db.Admin, "active", AsOf.AddDays(-29));
+        var idle30 = await SessionAsync(_db.Admin, "active", AsOf.AddDays(-30));
+        var idle31 = await SessionAsync(_db.Admin, "active", AsOf.AddDays(-31));
+        var stuckInError = await SessionAsync(_db.Admin, "active", AsOf.AddDays(-31).AddTicks(1), state: "error");
+
+        var report = await Run().RunAsync(AsOf, false, NoEviction, default);
+
+        Assert.Equal(2, report.MarkedAbandoned);
+        Assert.Equal("active", await StatusAsync(_db.Admin, idle29));
+        Assert.Equal("active", await StatusAsync(_db.Admin, idle30));
+        Assert.Equal("abandoned", await StatusAsync(_db.Admin, idle31));
+        Assert.Equal("abandoned", await StatusAsync(_db.Admin, stuckInError));
+        await using var connection = await _db.Admin.OpenConnectionAsync();
+        Assert.Equal(AsOf.UtcDateTime, await connection.ExecuteScalarAsync<DateTime>(
+            "SELECT abandoned_at FROM sessions WHERE tenant_id = @TenantId AND session_id = @SessionId", idle31));
+    }
+
+    [Fact]
+    public async Task Should_delete_completed_sessions_ninety_days_after_completion_with_their_messages()
+    {
+        var done89 = await SessionAsync(_db.Admin, "completed", AsOf.AddDays(-89), completedAt: AsOf.AddDays(-89), messages: 4);
+        var done90 = await SessionAsync(_db.Admin, "completed", AsOf.AddDays(-90), completedAt: AsOf.AddDays(-90), messages: 4);
+        var done91 = await SessionAsync(_db.Admin, "completed", AsOf.AddDays(-91), completedAt: AsOf.AddDays(-91), messages: 4);
+
+        var report = await Run().RunAsync(AsOf, false, NoEviction, default);
+
+        Assert.Equal((0, 1, 4L), (report.MarkedAbandoned, report.DeletedSessions, report.DeletedMessages));
+        Assert.Equal("completed", await StatusAsync(_db.Admin, done89));
+        Assert.Equal("completed", await StatusAsync(_db.Admin, done90));
+        Assert.Null(await StatusAsync(_db.Admin, done91));
+        Assert.Equal(0, await MessageCountAsync(_db.Admin, done91));
+        Assert.Equal(4, await MessageCountAsync(_db.Admin, done90));
+    }
+
+    [Fact]
+    public async Task Should_delete_abandoned_sessions_thirty_days_after_they_were_marked()
+    {
+        var marked29 = await SessionAsync(_db.Admin, "abandoned", AsOf.AddDays(-60), abandonedAt: AsOf.AddDays(-29));
+        var marked30 = await SessionAsync(_db.Admin, "abandoned", AsOf.AddDays(-60), abandonedAt: AsOf.AddDays(-30));
+        var marked31 = await SessionAsync(_db.Admin, "abandoned", AsOf.AddDays(-60), abandonedAt: AsOf.AddDays(-31));
+
+        var report = await Run().RunAsync(AsOf, false, NoEviction, default);
+
+        Assert.Equal((1, 2L), (report.DeletedSessions, report.DeletedMessages));
+        Assert.Equal("abandoned", await StatusAsync(_db.Admin, marked29));
+        Assert.Equal("abandoned", await StatusAsync(_db.Admin, marked30));
+        Assert.Null(await StatusAsync(_db.Admin, marked31));
+    }
+
+    [Fact]
+    public async Task Should_count_without_changing_anything_in_a_dry_run()
+    {
+        var idle = await SessionAsync(_db.Admin, "active", AsOf.AddDays(-40));
+        var done = await SessionAsync(_db.Admin, "completed", AsOf.AddDays(-100), completedAt: AsOf.AddDays(-100), messages: 6);
+
+        var report = await Run().RunAsync(AsOf, true, NoEviction, default);
+
+        Assert.Equal((true, 1, 1, 6L), (report.DryRun, report.MarkedAbandoned, report.DeletedSessions, report.DeletedMessages));
+        Assert.Equal("active", await StatusAsync(_db.Admin, idle));
+        Assert.Equal(6, await MessageCountAsync(_db.Admin, done));
+    }
+
+    [Fact]
+    public async Task Should_do_nothing_the_second_time_for_the_same_as_of()
+    {
+        await SessionAsync(_db.Admin, "active", AsOf.AddDays(-40));
+        await SessionAsync(_db.Admin, "completed", AsOf.AddDays(-100), completedAt: AsOf.AddDays(-100));
+
+        var first = await Run().RunAsync(AsOf, false, NoEviction, default);
+        var second = await Run().RunAsync(AsOf, false, NoEviction, default);
+
+        Assert.Equal((1, 1), (first.MarkedAbandoned, first.DeletedSessions));
+        Assert.Equal((0, 0, 0L), (second.MarkedAbandoned, second.DeletedSessions, second.DeletedMessages));
+    }
+
+    [Fact]
+    public async Task Should_work_through_more_data_than_one_batch_and_evict_every_session()
+    {
+        for (var i = 0; i < 7; i++)
+        {
+            await SessionAsync(_db.Admin, "active", AsOf.AddDays(-40));
+            await SessionAsync(_db.Admin, "abandoned", AsOf.AddDays(-90), abandonedAt: AsOf.AddDays(-45), messages: 2);
+        }
+        var evicted = new List<SessionKey>();
+
+        var report = await Run(batchSize: 3).RunAsync(AsOf, false, keys => { evicted.AddRange(keys); return Task.CompletedTask; }, default);
+
+        Assert.Equal((7, 7, 14L), (report.MarkedAbandoned, report.DeletedSessions, report.DeletedMessages));
+        Assert.Equal(14, evicted.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Should_do_the_work_once_when_two_runs_overlap()
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            await SessionAsync(_db.Admin, "active", AsOf.AddDays(-40));
+            await SessionAsync(_db.Admin, "completed", AsOf.AddDays(-100), completedAt: AsOf.AddDays(-100), messages: 2);
+        }
+
+        var reports = await Task.WhenAll(Run(batchSize: 4).RunAsync(AsOf, false, NoEviction, default), Run(batchSize: 4).RunAsync(AsOf, false, NoEviction, default));
+
+        Assert.Equal(20, reports.Sum(r => r.MarkedAbandoned));
+        Assert.Equal(20, reports.Sum(r => r.DeletedSessions));
+        Assert.Equal(40, reports.Sum(r => r.DeletedMessages));
+        await using var connection = await _db.Admin.OpenConnectionAsync();
+        Assert.Equal(20, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM session_audit WHERE event = 'purged'"));
+        Assert.Equal(20, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM session_audit WHERE event = 'status_changed' AND to_value = 'abandoned'"));
+    }
+
+    [Fact]
+    public async Task Should_audit_purges_with_ids_counts_and_times_but_no_content()
+    {
+        var done = await SessionAsync(_db.Admin, "completed", AsOf.AddDays(-100), completedAt: AsOf.AddDays(-100), messages: 4);
+
+        await Run().RunAsync(AsOf, false, NoEviction, default);
+
+        await using var connection = await _db.Admin.OpenConnectionAsync();
+        var audit = await connection.QuerySingleAsync<(string Event, long Count, DateTime At)>(
+            "SELECT event, count, occurred_at FROM session_audit WHERE tenant_id = @TenantId AND session_id = @SessionId", done);
+        Assert.Equal(("purged", 4L, AsOf.UtcDateTime), audit);
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM session_audit a WHERE a::text LIKE '%text %'"));
+    }
+
+    private CleanupRun Run(int batchSize = 1_000) =>
+        new(new MaintenanceDatabase(_db.Admin), Options.Create(new RetentionPolicy { BatchSize = batchSize }), NullLogger<CleanupRun>.Instance);
+
+    private static Task NoEviction(IReadOnlyList<SessionKey> keys) => Task.CompletedTask;
+}

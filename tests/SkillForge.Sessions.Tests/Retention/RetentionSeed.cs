@@ -1,0 +1,49 @@
+using Dapper;
+using Npgsql;
+using SkillForge.Sessions;
+
+namespace SkillForge.Sessions.Tests.Retention;
+
+/// <summary>Writes sessions straight into a scratch database with the timestamps a retention test needs.</summary>
+internal static class RetentionSeed
+{
+    public static async Task<SessionKey> SessionAsync(NpgsqlDataSource admin, string status, DateTimeOffset lastActivity,
+        DateTimeOffset? completedAt = null, DateTimeOffset? abandonedAt = null, int messages = 2, string state = "gathering_details", string? id = null)
+    {
+        var key = new SessionKey("tenant-a", id ?? $"s-{Guid.NewGuid():N}");
+        await using var connection = await admin.OpenConnectionAsync();
+        await connection.ExecuteAsync("""
+            INSERT INTO sessions (tenant_id, session_id, state, status, context, version, message_count, created_at, updated_at,
+                                  last_activity_at, completed_at, abandoned_at)
+            VALUES (@TenantId, @SessionId, @state, @status, '{}', greatest(@messages / 2, 1), @messages, @lastActivity, @lastActivity,
+                    @lastActivity, @completedAt, @abandonedAt);
+            INSERT INTO messages (tenant_id, session_id, seq, role, content, turn_id, created_at)
+            SELECT @TenantId, @SessionId, g, CASE WHEN g % 2 = 1 THEN 'user' ELSE 'assistant' END, 'text ' || g,
+                   gen_random_uuid(), @lastActivity
+              FROM generate_series(1, @messages) g;
+            """, new
+        {
+            key.TenantId,
+            key.SessionId,
+            state,
+            status,
+            messages,
+            lastActivity = lastActivity.UtcDateTime,
+            completedAt = completedAt?.UtcDateTime,
+            abandonedAt = abandonedAt?.UtcDateTime,
+        });
+        return key;
+    }
+
+    public static async Task<string?> StatusAsync(NpgsqlDataSource admin, SessionKey key)
+    {
+        await using var connection = await admin.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<string?>("SELECT status FROM sessions WHERE tenant_id = @TenantId AND session_id = @SessionId", key);
+    }
+
+    public static async Task<long> MessageCountAsync(NpgsqlDataSource admin, SessionKey key)
+    {
+        await using var connection = await admin.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM messages WHERE tenant_id = @TenantId AND session_id = @SessionId", key);
+    }
+}

@@ -1,0 +1,81 @@
+using SkillForge.Sessions;
+using SkillForge.Testing;
+using static SkillForge.Sessions.Tests.Storage.Turns;
+
+namespace SkillForge.Sessions.Tests.Storage;
+
+public sealed class HistoryAndListingTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task Should_page_history_backwards_oldest_first_within_a_page()
+    {
+        var store = await SharedDatabase.CreateStoreAsync();
+        var key = await AppendManyAsync(store, new SessionKey(TestIds.Tenant(), TestIds.Session()), 5); // seq 1..10
+
+        var newest = await store.ReadHistoryAsync(key, 4, null, None);
+        var middle = await store.ReadHistoryAsync(key, 4, newest!.Messages[0].Seq, None);
+        var oldest = await store.ReadHistoryAsync(key, 4, middle!.Messages[0].Seq, None);
+
+        Assert.Equal([7L, 8, 9, 10], newest.Messages.Select(m => m.Seq));
+        Assert.True(newest.HasMore);
+        Assert.Equal([3L, 4, 5, 6], middle.Messages.Select(m => m.Seq));
+        Assert.True(middle.HasMore);
+        Assert.Equal([1L, 2], oldest!.Messages.Select(m => m.Seq));
+        Assert.False(oldest.HasMore);
+        Assert.Equal(5, newest.Session.Version);
+    }
+
+    [Fact]
+    public async Task Should_say_no_more_when_the_page_holds_exactly_the_rest()
+    {
+        var store = await SharedDatabase.CreateStoreAsync();
+        var key = await AppendManyAsync(store, new SessionKey(TestIds.Tenant(), TestIds.Session()), 2); // seq 1..4
+
+        var all = await store.ReadHistoryAsync(key, 4, null, None);
+        var beforeFirst = await store.ReadHistoryAsync(key, 4, 1, None);
+        var single = await store.ReadHistoryAsync(key, 1, 2, None);
+
+        Assert.Equal([1L, 2, 3, 4], all!.Messages.Select(m => m.Seq));
+        Assert.False(all.HasMore);
+        Assert.Empty(beforeFirst!.Messages);
+        Assert.False(beforeFirst.HasMore);
+        Assert.Equal([1L], single!.Messages.Select(m => m.Seq));
+        Assert.False(single.HasMore);
+    }
+
+    [Fact]
+    public async Task Should_return_null_history_for_an_unknown_session()
+    {
+        var store = await SharedDatabase.CreateStoreAsync();
+        Assert.Null(await store.ReadHistoryAsync(new SessionKey(TestIds.Tenant(), TestIds.Session()), 10, null, None));
+    }
+
+    [Fact]
+    public async Task Should_list_a_tenants_sessions_with_keyset_paging_and_status_filter()
+    {
+        var store = await SharedDatabase.CreateStoreAsync();
+        var tenant = TestIds.Tenant();
+        foreach (var id in new[] { "a", "b", "c", "d", "e" })
+        {
+            var completed = id is "b" or "d";
+            await store.AppendTurnAsync(Turn(new SessionKey(tenant, id), 0,
+                state: completed ? "completed" : "gathering_purpose", status: completed ? SessionStatus.Completed : SessionStatus.Active), None);
+        }
+        await store.AppendTurnAsync(Turn(new SessionKey(TestIds.Tenant(), "a"), 0), None); // another tenant
+
+        var page1 = await store.ListSessionsAsync(tenant, null, null, 2, None);
+        var page2 = await store.ListSessionsAsync(tenant, null, page1[^1].SessionId, 2, None);
+        var page3 = await store.ListSessionsAsync(tenant, null, page2[^1].SessionId, 2, None);
+        var completedOnly = await store.ListSessionsAsync(tenant, SessionStatus.Completed, null, 10, None);
+        var skills = await store.ListCompletedSkillsAsync(tenant, 10, None);
+
+        Assert.Equal(["a", "b"], page1.Select(s => s.SessionId));
+        Assert.Equal(["c", "d"], page2.Select(s => s.SessionId));
+        Assert.Equal(["e"], page3.Select(s => s.SessionId));
+        Assert.Equal(["b", "d"], completedOnly.Select(s => s.SessionId));
+        Assert.Equal(2, skills.Count);
+        Assert.All(skills, s => Assert.Equal(new CompletedSkill("my-skill", "Does things"), s));
+    }
+}

@@ -1,0 +1,60 @@
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using SkillForge.Sessions;
+using SkillForge.Sessions.Migrations;
+
+namespace SkillForge.Testing;
+
+/// <summary>
+/// A migrated database of one test class's own, dropped afterwards: for work that spans all tenants (cleanup),
+/// which would otherwise touch the sessions of tests running in parallel.
+/// </summary>
+public sealed class ScratchDatabase : IAsyncDisposable
+{
+    private ScratchDatabase(string name)
+    {
+        Name = name;
+        AppConnectionString = new NpgsqlConnectionStringBuilder(TestServers.Postgres) { Database = name }.ConnectionString;
+        AdminConnectionString = new NpgsqlConnectionStringBuilder(TestServers.PostgresAdmin) { Database = name }.ConnectionString;
+        App = SessionsHostingExtensions.BuildDataSource(AppConnectionString, "skillforge-tests");
+        Admin = SessionsHostingExtensions.BuildDataSource(AdminConnectionString, "skillforge-tests-admin");
+    }
+
+    public string Name { get; }
+
+    public string AppConnectionString { get; }
+
+    public string AdminConnectionString { get; }
+
+    public NpgsqlDataSource App { get; }
+
+    public NpgsqlDataSource Admin { get; }
+
+    public static async Task<ScratchDatabase> CreateAsync()
+    {
+        var name = $"sf_scratch_{Guid.NewGuid():N}";
+        await using (var connection = await SharedDatabase.Admin.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync($"CREATE DATABASE \"{name}\"");
+        }
+        var database = new ScratchDatabase(name);
+        await new SchemaMigrator(new MaintenanceDatabase(database.Admin), NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
+        return database;
+    }
+
+    /// <summary>Connection strings pointing a host at this database.</summary>
+    public IEnumerable<KeyValuePair<string, string?>> AsConfiguration() =>
+    [
+        new("ConnectionStrings:Postgres", AppConnectionString),
+        new("ConnectionStrings:PostgresAdmin", AdminConnectionString),
+    ];
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Admin.DisposeAsync();
+        await using var connection = await SharedDatabase.Admin.OpenConnectionAsync();
+        await connection.ExecuteAsync($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+    }
+}

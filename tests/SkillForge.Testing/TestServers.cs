@@ -1,0 +1,39 @@
+namespace SkillForge.Testing;
+
+/// <summary>
+/// Where the real servers are: the ops/dev.sh defaults, overridable with the same environment variables the
+/// worker reads (ConnectionStrings__Postgres, …). Tests use the <c>skillforge_test</c> database.
+/// </summary>
+public static class TestServers
+{
+    public static string Postgres { get; } = FromEnvironment("ConnectionStrings__Postgres",
+        "Host=127.0.0.1;Port=5432;Username=skillforge_app;Password=skillforge_app;Database=skillforge_test");
+
+    public static string PostgresAdmin { get; } = FromEnvironment("ConnectionStrings__PostgresAdmin",
+        "Host=127.0.0.1;Port=5432;Username=skillforge;Password=skillforge;Database=skillforge_test");
+
+    public static string Redis { get; } = FromEnvironment("ConnectionStrings__Redis", "127.0.0.1:6379");
+
+    public static string RabbitMqHost { get; } = FromEnvironment("RabbitMq__Host", "127.0.0.1");
+
+    public static string RabbitMqVirtualHost { get; } = FromEnvironment("RabbitMq__VirtualHost", "skillforge");
+
+    public static string RabbitMqUsername { get; } = FromEnvironment("RabbitMq__Username", "skillforge");
+
+    public static string RabbitMqPassword { get; } = FromEnvironment("RabbitMq__Password", "skillforge");
+
+    /// <summary>Connection settings as configuration keys, for hosts built in tests.</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> AsConfiguration() =>
+    [
+        new("ConnectionStrings:Postgres", Postgres),
+        new("ConnectionStrings:PostgresAdmin", PostgresAdmin),
+        new("ConnectionStrings:Redis", Redis),
+        new("RabbitMq:Host", RabbitMqHost),
+        new("RabbitMq:VirtualHost", RabbitMqVirtualHost),
+        new("RabbitMq:Username", RabbitMqUsername),
+        new("RabbitMq:Password", RabbitMqPassword),
+    ];
+
+    private static string FromEnvironment(string name, string fallback) =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : fallback;
+}
