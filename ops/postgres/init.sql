@@ -1,12 +1,20 @@
--- Roles and databases of SkillForge, for a fresh PostgreSQL (ops/dev.sh runs it on every `up`; docker compose
--- mounts it as an init script). Idempotent. Dev/CI passwords only: production takes them from its secret store.
---   skillforge      owns the databases and tables; runs migrations and cleanup (sees all tenants).
---   skillforge_app  the worker's runtime role: no superuser, not a table owner, subject to row-level security.
-SELECT 'CREATE ROLE skillforge LOGIN PASSWORD ''skillforge'' CREATEDB NOSUPERUSER'
- WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'skillforge')\gexec
-SELECT 'CREATE ROLE skillforge_app LOGIN PASSWORD ''skillforge_app'' NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS'
- WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'skillforge_app')\gexec
+-- Roles and databases of SkillForge (dev/CI passwords only: production takes them from its secret store).
+-- Run as the superuser `postgres` with psql (it uses \gexec): ops/dev.sh runs it on every `up`, docker compose
+-- mounts it as an init script of a fresh cluster. Idempotent: it creates what is missing and puts the attributes
+-- and owners back to these values when someone changed them.
+--   skillforge      owns the databases (and so the tables its migrations create); runs migrations and cleanup.
+--   skillforge_app  the worker's runtime role: no superuser, owns nothing, cannot bypass row-level security.
+\set ON_ERROR_STOP on
+
+SELECT 'CREATE ROLE skillforge' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'skillforge')\gexec
+ALTER ROLE skillforge LOGIN PASSWORD 'skillforge' CREATEDB NOSUPERUSER NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+
+SELECT 'CREATE ROLE skillforge_app' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'skillforge_app')\gexec
+ALTER ROLE skillforge_app LOGIN PASSWORD 'skillforge_app' NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+
 SELECT 'CREATE DATABASE skillforge OWNER skillforge'
  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'skillforge')\gexec
 SELECT 'CREATE DATABASE skillforge_test OWNER skillforge'
  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'skillforge_test')\gexec
+ALTER DATABASE skillforge OWNER TO skillforge;
+ALTER DATABASE skillforge_test OWNER TO skillforge;

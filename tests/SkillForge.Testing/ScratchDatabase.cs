@@ -54,7 +54,19 @@ public sealed class ScratchDatabase : IAsyncDisposable
     {
         await App.DisposeAsync();
         await Admin.DisposeAsync();
+        // The owner may not terminate the runtime role's backends (WITH FORCE needs that): wait for them to close.
         await using var connection = await SharedDatabase.Admin.OpenConnectionAsync();
-        await connection.ExecuteAsync($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await connection.ExecuteAsync($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 10)
+            {
+                await Task.Delay(500);
+            }
+        }
     }
 }
