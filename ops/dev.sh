@@ -12,6 +12,8 @@
 #   stop-service S / start-service S     stop or start one of postgres|redis|rabbitmq (fault tests)
 #   rabbit-node stop|start N             stop or start cluster node N (1-3), keeping its cluster membership
 #   cluster-down        rabbit2/rabbit3 leave the cluster and stop; rabbit@localhost goes on alone
+#   bench [scenario]    up, then the benchmarks (src/SkillForge.Bench; figures go to docs/)
+#   demo                up, then ops/demo.sh: a conversation, kill -9 of the worker, Redis flushed, the conversation going on
 # Fixed addresses (the .NET code and tests default to them): PostgreSQL 127.0.0.1:5432 (postgres/postgres,
 # skillforge/skillforge, skillforge_app/skillforge_app), Redis 127.0.0.1:6379, RabbitMQ 127.0.0.1:5672 vhost
 # skillforge (skillforge/skillforge), management UI http://127.0.0.1:15672 (admin/admin).
@@ -424,6 +426,7 @@ case "$cmd" in
   start-service) service up "$@" ;;
   rabbit-node) rabbit_node "$@" ;;
   cluster-down) prepare; cluster_down ;;
+  bench) up; cd "$ROOT"; exec dotnet run -c Release --project src/SkillForge.Bench -- "$@" ;;
   demo) [[ -x "$ROOT/ops/demo.sh" ]] || die "ops/demo.sh does not exist yet"; up; exec "$ROOT/ops/demo.sh" ;;
   *) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 2 ;;
 esac

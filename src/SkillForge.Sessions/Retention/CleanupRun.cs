@@ -89,6 +89,10 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
             messages += deletedMessages;
             await evict(batch.Select(r => r.ToKey()).ToList());
             RetentionLog.BatchPurged(logger, batch.Count, deletedMessages, sessions);
+            if (_policy.PauseBetweenBatches > TimeSpan.Zero)
+            {
+                await Task.Delay(_policy.PauseBetweenBatches, cancellationToken);
+            }
         }
     }
 

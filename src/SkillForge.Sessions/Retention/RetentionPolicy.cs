@@ -24,5 +24,12 @@ public sealed class RetentionPolicy
 
     /// <summary>Sessions per transaction: each batch is short, so chat turns never queue behind a long delete.</summary>
     [Range(1, 100_000)]
-    public int BatchSize { get; set; } = 1_000;
+    public int BatchSize { get; set; } = 2_000;
+
+    /// <summary>
+    /// Rest between purge batches, leaving PostgreSQL's disk and WAL to chat turns for a moment (the cleanup
+    /// benchmark measures the trade between purge rate and turn latency; docs/cleanup-benchmark.md).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan PauseBetweenBatches { get; set; } = TimeSpan.FromMilliseconds(50);
 }

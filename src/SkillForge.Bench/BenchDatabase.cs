@@ -1,0 +1,61 @@
+using Dapper;
+using Npgsql;
+using SkillForge.Sessions;
+
+namespace SkillForge.Bench;
+
+/// <summary>A scratch database for one benchmark run, created and migrated here and dropped at the end.</summary>
+internal sealed class BenchDatabase : IAsyncDisposable
+{
+    private static readonly string AdminConnectionString = Environment.GetEnvironmentVariable("ConnectionStrings__PostgresAdmin")
+        ?? "Host=127.0.0.1;Port=5432;Username=skillforge;Password=skillforge;Database=skillforge";
+
+    private static readonly string AppConnectionString = Environment.GetEnvironmentVariable("ConnectionStrings__Postgres")
+        ?? "Host=127.0.0.1;Port=5432;Username=skillforge_app;Password=skillforge_app;Database=skillforge";
+
+    private readonly string _name;
+
+    private BenchDatabase(string name)
+    {
+        _name = name;
+        Admin = SessionsHostingExtensions.BuildDataSource(new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ConnectionString, "skillforge-bench-admin");
+        App = SessionsHostingExtensions.BuildDataSource(new NpgsqlConnectionStringBuilder(AppConnectionString) { Database = name }.ConnectionString, "skillforge-bench");
+    }
+
+    public NpgsqlDataSource Admin { get; }
+
+    public NpgsqlDataSource App { get; }
+
+    public static async Task<BenchDatabase> CreateAsync()
+    {
+        var name = $"sf_bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
+        await using (var connection = new NpgsqlConnection(AdminConnectionString))
+        {
+            await connection.ExecuteAsync($"CREATE DATABASE \"{name}\"");
+        }
+        var database = new BenchDatabase(name);
+        await new SkillForge.Sessions.Migrations.SchemaMigrator(new MaintenanceDatabase(database.Admin),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<SkillForge.Sessions.Migrations.SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
+        return database;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Admin.DisposeAsync();
+        await App.DisposeAsync();
+        // The owner may not terminate the runtime role's backends (WITH FORCE needs that): wait for them to go.
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await connection.ExecuteAsync($"DROP DATABASE IF EXISTS \"{_name}\" WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 10)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using MassTransit;
+using Npgsql;
+using RabbitMQ.Client.Exceptions;
+using SkillForge.Cli.Commands;
+
+namespace SkillForge.Cli;
+
+/// <summary>The <c>skillforge</c> command tree; every command returns one of <see cref="ExitCodes"/>.</summary>
+public static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args, CliEnvironment environment)
+    {
+        var root = new RootCommand("SkillForge.Messaging operations: chat with the agent, read and erase sessions, run cleanup, migrate, redrive.")
+        {
+            ChatCommand.Create(environment),
+            HistoryCommand.Create(environment),
+            SessionsCommand.Create(environment),
+            EraseCommand.Create(environment),
+            CleanupCommand.Create(environment),
+            MigrateCommand.Create(environment),
+            RedriveCommand.Create(environment),
+        };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await environment.Output.WriteLineAsync(error.Message);
+            }
+            await environment.Output.WriteLineAsync("Run with --help for usage.");
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = environment.Output, Error = environment.Output });
+        }
+        catch (Exception e) when (IsInfrastructure(e))
+        {
+            await environment.Output.WriteLineAsync($"error: {e.GetType().Name}: {e.Message}");
+            return ExitCodes.Infrastructure;
+        }
+    }
+
+    private static bool IsInfrastructure(Exception e) => e is NpgsqlException or RequestTimeoutException or RequestFaultException
+        or BrokerUnreachableException or OperationInterruptedException or MassTransitException or TimeoutException
+        or System.Net.Sockets.SocketException || (e.InnerException is { } inner && IsInfrastructure(inner));
+}

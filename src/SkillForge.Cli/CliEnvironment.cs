@@ -1,0 +1,70 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SkillForge.Client;
+
+namespace SkillForge.Cli;
+
+/// <summary>
+/// Configuration (the worker's appsettings.json next to the binary, then environment variables such as
+/// <c>RabbitMq__Host</c> and <c>ConnectionStrings__PostgresAdmin</c>) and, for commands that need it, a started
+/// bus with the typed client. Reconnects on its own if the broker restarts (MassTransit's connection retry).
+/// </summary>
+public sealed class CliEnvironment(TextReader input, TextWriter output, IConfiguration? overrides = null)
+{
+    public TextReader Input { get; } = input;
+
+    public TextWriter Output { get; } = output;
+
+    public IConfiguration Configuration { get; } = overrides ?? new ConfigurationBuilder()
+        .SetBasePath(AppContext.BaseDirectory)
+        .AddJsonFile("appsettings.json", optional: true)
+        .AddEnvironmentVariables()
+        .Build();
+
+    public string RabbitHost => Configuration["RabbitMq:Host"] ?? "127.0.0.1";
+
+    public int RabbitPort => int.TryParse(Configuration["RabbitMq:Port"], out var port) ? port : 5672;
+
+    public string RabbitVirtualHost => Configuration["RabbitMq:VirtualHost"] ?? "skillforge";
+
+    public string RabbitUsername => Configuration["RabbitMq:Username"] ?? "skillforge";
+
+    public string RabbitPassword => Configuration["RabbitMq:Password"] ?? "skillforge";
+
+    /// <summary>Starts a bus with <see cref="SkillForgeClient"/>; dispose the host to stop it.</summary>
+    public async Task<IHost> StartBusAsync(TimeSpan requestTimeout, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddConfiguration(Configuration);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"{SkillForgeClientOptions.Section}:RequestTimeout"] = requestTimeout.ToString(),
+        });
+        builder.Logging.ClearProviders();
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.AddSkillForgeClient();
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(RabbitHost, (ushort)RabbitPort, RabbitVirtualHost, host =>
+                {
+                    host.Username(RabbitUsername);
+                    host.Password(RabbitPassword);
+                    host.ConnectionName("skillforge-cli");
+                });
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+        builder.Services.AddOptions<MassTransitHostOptions>().Configure(o =>
+        {
+            o.WaitUntilStarted = true;
+            o.StartTimeout = TimeSpan.FromSeconds(15);
+        });
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        return host;
+    }
+}

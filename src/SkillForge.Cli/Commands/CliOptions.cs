@@ -1,0 +1,29 @@
+using System.CommandLine;
+
+namespace SkillForge.Cli.Commands;
+
+/// <summary>Options several commands share, so they read the same everywhere.</summary>
+internal static class CliOptions
+{
+    public static Option<string> Tenant() => new("--tenant", "-t") { Description = "Tenant id", Required = true };
+
+    public static Option<string> Session(bool required = true) => new("--session", "-s") { Description = "Session id", Required = required };
+
+    public static Option<bool> Json() => new("--json") { Description = "Machine-readable JSON output" };
+
+    public static Option<bool> Yes() => new("--yes", "-y") { Description = "Do not ask for confirmation" };
+
+    public static Option<TimeSpan> Timeout(int seconds) => new("--timeout")
+    {
+        Description = "How long to wait for the worker",
+        DefaultValueFactory = _ => TimeSpan.FromSeconds(seconds),
+    };
+
+    /// <summary>Asks a yes/no question on the command's input; anything but y/yes is no.</summary>
+    public static async Task<bool> ConfirmAsync(CliEnvironment environment, string question)
+    {
+        await environment.Output.WriteAsync($"{question} [y/N] ");
+        var answer = (await environment.Input.ReadLineAsync())?.Trim();
+        return answer is not null && (answer.Equals("y", StringComparison.OrdinalIgnoreCase) || answer.Equals("yes", StringComparison.OrdinalIgnoreCase));
+    }
+}

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using RabbitMQ.Client;
+using SkillForge.Client;
+
+namespace SkillForge.Cli.Commands;
+
+/// <summary>
+/// Moves the messages of a queue's <c>_error</c> queue back to the queue, one by one: each is republished with
+/// publisher confirms before it is acknowledged, so a crash mid-way duplicates at most one message (and chat
+/// turns are idempotent by TurnId) but never loses one.
+/// </summary>
+internal static class RedriveCommand
+{
+    public static Command Create(CliEnvironment environment)
+    {
+        var queue = new Option<string>("--queue") { Description = "The queue whose _error messages go back", DefaultValueFactory = _ => SkillForgeQueues.ChatTurns };
+        var yes = CliOptions.Yes();
+        var json = CliOptions.Json();
+        var command = new Command("redrive", "Move messages from a queue's _error queue back to it") { queue, yes, json };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var target = result.GetValue(queue)!;
+            var source = $"{target}_error";
+            var factory = new ConnectionFactory
+            {
+                HostName = environment.RabbitHost,
+                Port = environment.RabbitPort,
+                VirtualHost = environment.RabbitVirtualHost,
+                UserName = environment.RabbitUsername,
+                Password = environment.RabbitPassword,
+                ClientProvidedName = "skillforge-cli-redrive",
+            };
+            await using var connection = await factory.CreateConnectionAsync(cancellationToken);
+            await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(
+                publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
+            uint waiting;
+            try
+            {
+                waiting = (await channel.QueueDeclarePassiveAsync(source, cancellationToken)).MessageCount;
+            }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+            {
+                await environment.Output.WriteLineAsync($"There is no queue {source}: nothing ever failed there.");
+                return ExitCodes.RejectedOrNotFound;
+            }
+            if (waiting == 0 || (!result.GetValue(yes) && !await CliOptions.ConfirmAsync(environment, $"Move {waiting} messages from {source} back to {target}?")))
+            {
+                await environment.Output.WriteLineAsync(waiting == 0 ? $"{source} is empty." : "Nothing moved.");
+                return ExitCodes.Ok;
+            }
+
+            var moved = 0;
+            while (moved < waiting && await channel.BasicGetAsync(source, autoAck: false, cancellationToken) is { } message)
+            {
+                var properties = new BasicProperties(message.BasicProperties);
+                // MassTransit's queues are bound to an exchange of the same name; publishing there reaches the queue.
+                await channel.BasicPublishAsync(target, "", mandatory: true, properties, message.Body, cancellationToken);
+                await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
+                moved++;
+            }
+            if (result.GetValue(json))
+            {
+                await CliOutput.JsonAsync(environment, new { source, target, moved });
+            }
+            else
+            {
+                await environment.Output.WriteLineAsync($"Moved {moved} messages from {source} to {target}.");
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,3 @@
+using SkillForge.Cli;
+
+return await CliApp.RunAsync(args, new CliEnvironment(Console.In, Console.Out));
