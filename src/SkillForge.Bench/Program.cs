@@ -1,15 +1,19 @@
 using SkillForge.Bench;
 
-// ops/dev.sh bench [cleanup]: each scenario prints its table and appends it to docs/.
+// ops/dev.sh bench cleanup|turns: each scenario prints its figures and writes them to docs/.
 var scenario = args.FirstOrDefault() ?? "cleanup";
 return scenario switch
 {
     "cleanup" => await CleanupBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "turns" => await PerformanceBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "chaos" => await ChaosSuite.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: SkillForge.Bench cleanup [--sessions N] [--messages-per-session M]");
+    Console.Error.WriteLine("usage: SkillForge.Bench cleanup [--sessions N] [--messages-per-session M] [--batch B] [--pause-ms P]");
+    Console.Error.WriteLine("       SkillForge.Bench chaos [scenario] [--long]");
+    Console.Error.WriteLine("       SkillForge.Bench turns [--seconds S] [--soak-minutes M]   (build the worker first: dotnet build -c Release src/SkillForge.Worker)");
     return 2;
 }

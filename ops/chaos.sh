@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The fault suite of issue 7: real worker processes under load, faults injected into the real servers (loopback only),
+# every answered turn checked against PostgreSQL; prints a table and writes docs/chaos.md. Exit 1 if a turn was lost,
+# duplicated or out of order, or a client saw a failure where the scenario allows none.
+#   ops/chaos.sh [scenario] [--long]   scenarios: kill-worker redis-outage rabbitmq-restart postgres-outage kill-one-of-three poison-messages
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+ops/dev.sh up >/dev/null
+dotnet build -c Release -v q -nologo src/SkillForge.Worker src/SkillForge.Bench >/dev/null
+exec src/SkillForge.Bench/bin/Release/net10.0/SkillForge.Bench chaos "$@"

@@ -1,0 +1,55 @@
+using SkillForge.Agent.Interview;
+using SkillForge.Agent.SkillMd;
+
+namespace SkillForge.Agent.Llm;
+
+/// <summary>Folds the model's reported fields into the context: names normalised, lists cleaned, guesses it confirmed unmarked.</summary>
+internal static class LlmFieldMerge
+{
+    public static SkillContext Apply(SkillContext c, LlmTurnAnswer answer)
+    {
+        var f = answer.Fields ?? new LlmSpecFields();
+        var given = new List<string>();
+        var name = SkillNames.Normalize(f.SkillName);
+        if (name is not null) { given.Add(SpecFields.Name); }
+        var description = Text(f.Description);
+        if (description is not null) { given.Add(SpecFields.Description); }
+        var purpose = Text(f.Purpose);
+        if (purpose is not null) { given.Add(SpecFields.Purpose); }
+        var examples = List(f.Examples);
+        if (examples is not null) { given.Add(SpecFields.Examples); }
+        var steps = List(f.WorkflowSteps);
+        if (steps is not null) { given.Add(SpecFields.WorkflowSteps); }
+        var triggers = List(f.Triggers)?.Select(t => t.StartsWith("when ", StringComparison.OrdinalIgnoreCase) ? t[5..] : t).ToList();
+        if (triggers is not null) { given.Add(SpecFields.Triggers); }
+        var question = Text(answer.Question);
+        var layer = Text(f.StorageLayer)?.ToLowerInvariant();
+
+        return c with
+        {
+            SkillName = name ?? c.SkillName,
+            Description = description ?? c.Description,
+            Purpose = purpose ?? c.Purpose,
+            Examples = examples ?? c.Examples,
+            WorkflowSteps = steps ?? c.WorkflowSteps,
+            Triggers = triggers ?? c.Triggers,
+            Capabilities = List(f.Capabilities) ?? c.Capabilities,
+            ReferenceTopics = List(f.ReferenceTopics) ?? c.ReferenceTopics,
+            ScriptsNeeded = List(f.ScriptsNeeded) ?? c.ScriptsNeeded,
+            AllowedTools = List(f.AllowedTools) ?? c.AllowedTools,
+            StorageLayer = layer is not null && StorageLayers.All.Contains(layer) ? layer : c.StorageLayer,
+            InferredFields = [.. c.InferredFields.Except(given)],
+            AskedQuestions = question is not null && !QuestionOverlap.WasAsked(question, c.AskedQuestions) ? [.. c.AskedQuestions, question] : c.AskedQuestions,
+            // The model keeps track of what it asked; a bare answer is its to interpret, not the offline extractor's.
+            AwaitingAnswerFor = null,
+        };
+    }
+
+    private static string? Text(string? value) => SkillMdGenerator.OneLine(value) is { Length: > 0 } v ? v : null;
+
+    private static IReadOnlyList<string>? List(IReadOnlyList<string>? items)
+    {
+        var cleaned = items?.Select(Text).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        return cleaned is { Count: > 0 } ? cleaned : null;
+    }
+}

@@ -1,0 +1,196 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using RabbitMQ.Client;
+using SkillForge.Client;
+
+namespace SkillForge.Bench;
+
+/// <summary>
+/// Issue 7's fault suite (`ops/chaos.sh`): real worker processes under 8+ concurrent senders, a fault injected into
+/// the real servers or processes, then every answered turn checked against PostgreSQL — lost (answered but not
+/// stored), duplicated (stored twice), out of order (a session's versions or roles not contiguous) — and the
+/// failures a client saw counted.
+/// </summary>
+internal static class ChaosSuite
+{
+    private const int Senders = 8;
+
+    private sealed record Answered(string Session, Guid TurnId, long Version, bool Replayed);
+
+    private sealed record Outcome(string Scenario, int Answered, int Lost, int Duplicated, int OutOfOrder, int ClientFailures, string Allowed);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = args.Contains("--long") ? 60 : 24;
+        var only = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
+        var root = CleanupBenchmark.FindRepositoryRoot();
+        using var bus = await BenchBus.StartAsync();
+        var client = bus.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
+        var scenarios = new (string Name, string Allowed, int Workers, Func<List<WorkerProcess>, Task> Fault)[]
+        {
+            ("kill-worker", "none", 1, async workers =>
+            {
+                await workers[0].KillAsync();
+                workers[0] = await WorkerProcess.StartAsync(root, workers[0].Port);
+            }),
+            ("redis-outage", "none", 1, async _ =>
+            {
+                await Shell("redis-cli -h 127.0.0.1 -p 6379 FLUSHALL");
+                await Shell($"{root}/ops/dev.sh stop-service redis");
+                await Task.Delay(TimeSpan.FromSeconds(seconds / 3.0));
+                await Shell($"{root}/ops/dev.sh start-service redis");
+            }),
+            ("rabbitmq-restart", "timeouts while the broker is down, then resends", 1, async _ =>
+            {
+                await Shell($"{root}/ops/dev.sh stop-service rabbitmq");
+                await Task.Delay(TimeSpan.FromSeconds(seconds / 3.0));
+                await Shell($"{root}/ops/dev.sh start-service rabbitmq");
+            }),
+            ("postgres-outage", "rejections/timeouts while PostgreSQL is down", 1, async _ =>
+            {
+                await Shell($"{root}/ops/dev.sh stop-service postgres");
+                await Task.Delay(TimeSpan.FromSeconds(seconds / 3.0));
+                await Shell($"{root}/ops/dev.sh start-service postgres");
+            }),
+            ("kill-one-of-three", "none", 3, async workers => await workers[1].KillAsync()),
+            ("poison-messages", "none", 1, async _ => await PublishPoisonAsync()),
+        };
+
+        var outcomes = new List<Outcome>();
+        foreach (var scenario in scenarios.Where(s => only is null || s.Name == only))
+        {
+            Console.WriteLine($"== {scenario.Name} ({seconds} s, {Senders} senders, {scenario.Workers} worker(s))");
+            var workers = new List<WorkerProcess>();
+            for (var i = 0; i < scenario.Workers; i++)
+            {
+                workers.Add(await WorkerProcess.StartAsync(root, 18080 + i));
+            }
+            try
+            {
+                outcomes.Add(await RunScenarioAsync(client, scenario.Name, scenario.Allowed, TimeSpan.FromSeconds(seconds), () => scenario.Fault(workers)));
+            }
+            finally
+            {
+                foreach (var worker in workers)
+                {
+                    await worker.DisposeAsync();
+                }
+            }
+        }
+
+        var table = new StringBuilder()
+            .AppendLine($"| scenario | answered turns | lost | duplicated | out of order | client-visible failures | allowed |")
+            .AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var o in outcomes)
+        {
+            table.AppendLine($"| {o.Scenario} | {o.Answered} | {o.Lost} | {o.Duplicated} | {o.OutOfOrder} | {o.ClientFailures} | {o.Allowed} |");
+        }
+        Console.WriteLine(table);
+        var docs = Path.Combine(root, "docs");
+        Directory.CreateDirectory(docs);
+        await File.WriteAllTextAsync(Path.Combine(docs, "chaos.md"),
+            $"# Fault suite\n\n`ops/chaos.sh` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {seconds} s a scenario, {Senders} senders.\n\n{table}");
+        var failed = outcomes.Any(o => o.Lost > 0 || o.Duplicated > 0 || o.OutOfOrder > 0 || (o.Allowed == "none" && o.ClientFailures > 0));
+        return failed ? 1 : 0;
+    }
+
+    private static async Task<Outcome> RunScenarioAsync(SkillForgeClient client, string name, string allowed, TimeSpan duration, Func<Task> fault)
+    {
+        var tenant = $"chaos-{name}-{Guid.NewGuid():N}"[..40];
+        var answered = new ConcurrentBag<Answered>();
+        var failures = 0;
+        var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var load = Task.WhenAll(Enumerable.Range(0, Senders).Select(s => Task.Run(async () =>
+        {
+            for (var n = 0; Stopwatch.GetTimestamp() < deadline; n++)
+            {
+                var session = $"s{s}-{n / 12}";
+                try
+                {
+                    var result = await client.SendTurnAsync(tenant, session, $"chaos detail {n} from sender {s}");
+                    if (result.Replied is { } r)
+                    {
+                        answered.Add(new Answered(session, r.TurnId, r.Version, r.Replayed));
+                        continue;
+                    }
+                }
+                catch (Exception)
+                {
+                }
+                Interlocked.Increment(ref failures);
+                await Task.Delay(200);
+            }
+        })));
+        await Task.Delay(duration / 3);
+        await fault();
+        await load;
+        var (lost, duplicated, outOfOrder) = await VerifyAsync(tenant, answered.ToList());
+        Console.WriteLine($"   answered {answered.Count}, lost {lost}, duplicated {duplicated}, out of order {outOfOrder}, client failures {failures}");
+        return new Outcome(name, answered.Count, lost, duplicated, outOfOrder, failures, allowed);
+    }
+
+    /// <summary>Every answered turn against PostgreSQL, read as the table owner (all of the tenant's rows).</summary>
+    private static async Task<(int Lost, int Duplicated, int OutOfOrder)> VerifyAsync(string tenant, List<Answered> answered)
+    {
+        await using var connection = new NpgsqlConnection(BenchBus.Env("ConnectionStrings__PostgresAdmin",
+            "Host=127.0.0.1;Port=5432;Username=skillforge;Password=skillforge;Database=skillforge"));
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await connection.OpenAsync();
+                break;
+            }
+            catch (NpgsqlException) when (attempt < 30)
+            {
+                await Task.Delay(1000);
+            }
+        }
+        var rows = (await connection.QueryAsync<(string Session, long Seq, string Role, Guid TurnId)>(
+            "SELECT session_id, seq, role, turn_id FROM messages WHERE tenant_id = @tenant ORDER BY session_id, seq", new { tenant })).ToList();
+        var byTurn = rows.GroupBy(r => r.TurnId).ToDictionary(g => g.Key, g => g.ToList());
+        var lost = answered.Count(a => !byTurn.TryGetValue(a.TurnId, out var stored) || stored.All(s => s.Seq != a.Version * 2));
+        var duplicated = byTurn.Values.Count(g => g.Count != 2);
+        var outOfOrder = rows.GroupBy(r => r.Session).Count(session =>
+            session.Select((r, i) => r.Seq != i + 1 || r.Role != (i % 2 == 0 ? "user" : "assistant") || (i % 2 == 1 && r.TurnId != session.ElementAt(i - 1).TurnId)).Any(bad => bad));
+        return (lost, duplicated, outOfOrder);
+    }
+
+    /// <summary>Malformed JSON, an unknown message type and an oversized body, straight into the chat-turn queue.</summary>
+    private static async Task PublishPoisonAsync()
+    {
+        var factory = new ConnectionFactory
+        {
+            HostName = BenchBus.Env("RabbitMq__Host", "127.0.0.1"),
+            VirtualHost = BenchBus.Env("RabbitMq__VirtualHost", "skillforge"),
+            UserName = BenchBus.Env("RabbitMq__Username", "skillforge"),
+            Password = BenchBus.Env("RabbitMq__Password", "skillforge"),
+        };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
+        var properties = new BasicProperties { ContentType = "application/vnd.masstransit+json", Persistent = true };
+        await channel.BasicPublishAsync(SkillForgeQueues.ChatTurns, "", true, properties, Encoding.UTF8.GetBytes("{ this is not json"));
+        await channel.BasicPublishAsync(SkillForgeQueues.ChatTurns, "", true, properties, Encoding.UTF8.GetBytes(
+            """{"messageId":"0d9f2f8e-0000-0000-0000-000000000001","messageType":["urn:message:Nobody:UnknownCommand"],"message":{}}"""));
+        try
+        {
+            await channel.BasicPublishAsync(SkillForgeQueues.ChatTurns, "", true, properties, new byte[5 * 1024 * 1024]);
+        }
+        catch (Exception e)
+        {
+            // The broker refuses bodies over max_message_size (ops/rabbitmq): that is the expected outcome.
+            Console.WriteLine($"   oversized body refused by the broker: {e.GetType().Name}");
+        }
+    }
+
+    private static async Task Shell(string command)
+    {
+        using var process = Process.Start(new ProcessStartInfo("bash", ["-c", command]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        await process.WaitForExitAsync();
+        Console.WriteLine($"   $ {command} → exit {process.ExitCode}");
+    }
+}

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+
+namespace SkillForge.Bench;
+
+/// <summary>Closed-loop load: N senders, each sending its next request when the last one is answered.</summary>
+internal static class LoadRun
+{
+    public sealed record Result(string Scenario, int Senders, double PerSecond, double P50Ms, double P99Ms, long Count, long Errors);
+
+    /// <param name="call">Sends one request for sender <c>s</c>, its <c>n</c>-th; false or an exception counts as an error.</param>
+    public static async Task<Result> RunAsync(string scenario, int senders, TimeSpan duration, Func<int, long, Task<bool>> call)
+    {
+        // A short warm-up per sender count: connections, JIT, the first queue declarations.
+        await RunForAsync(Math.Min(senders, 4), TimeSpan.FromSeconds(2), call, new LatencyRecorder());
+        var recorder = new LatencyRecorder();
+        var started = Stopwatch.GetTimestamp();
+        var errors = await RunForAsync(senders, duration, call, recorder);
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var result = new Result(scenario, senders, recorder.Count / seconds, recorder.PercentileMs(50), recorder.PercentileMs(99), recorder.Count, errors);
+        Console.WriteLine($"  {scenario,-10} {senders,3} senders: {result.PerSecond,8:F0}/s  p50 {result.P50Ms,7:F2} ms  p99 {result.P99Ms,7:F2} ms  errors {errors}");
+        return result;
+    }
+
+    private static async Task<long> RunForAsync(int senders, TimeSpan duration, Func<int, long, Task<bool>> call, LatencyRecorder recorder)
+    {
+        var errors = 0L;
+        var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        await Task.WhenAll(Enumerable.Range(0, senders).Select(s => Task.Run(async () =>
+        {
+            for (var n = 0L; Stopwatch.GetTimestamp() < deadline; n++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    if (await call(s, n))
+                    {
+                        recorder.Record(started);
+                        continue;
+                    }
+                }
+                catch (Exception)
+                {
+                }
+                Interlocked.Increment(ref errors);
+            }
+        })));
+        return errors;
+    }
+}

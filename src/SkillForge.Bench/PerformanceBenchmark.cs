@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Text;
+using Dapper;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SkillForge.Client;
+using SkillForge.Sessions;
+using SkillForge.Sessions.Caching;
+
+namespace SkillForge.Bench;
+
+/// <summary>
+/// Issue 8's benchmark, in one run: the transport's ceiling (bare request/response echo with the worker's transport
+/// settings), chat turns through the real worker process at 1/8/32/64 senders, append latency as conversations grow,
+/// session restore hot and cold, and the worker's memory. Writes docs/performance.md and its charts (PNG).
+/// </summary>
+internal static class PerformanceBenchmark
+{
+    private static readonly int[] SenderCounts = [1, 8, 32, 64];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = IntArg(args, "--seconds", 15);
+        var soakMinutes = IntArg(args, "--soak-minutes", 10);
+        var duration = TimeSpan.FromSeconds(seconds);
+        var root = CleanupBenchmark.FindRepositoryRoot();
+        using var bus = await BenchBus.StartAsync();
+
+        Console.WriteLine("1. Ceiling: bare MassTransit request/response echo");
+        var echo = bus.Services.GetRequiredService<IRequestClient<EchoRequest>>();
+        var ceiling = new List<LoadRun.Result>();
+        foreach (var senders in SenderCounts)
+        {
+            ceiling.Add(await LoadRun.RunAsync("ceiling", senders, duration, async (s, n) =>
+            {
+                var reply = await echo.GetResponse<EchoReply>(new EchoRequest("bench", $"echo-{s}", Guid.NewGuid(), "I want a skill that formats SQL"));
+                return reply.Message.Reply.Length > 0;
+            }));
+        }
+
+        Console.WriteLine("2. Chat turns through the real worker (default responder)");
+        var turns = new List<LoadRun.Result>();
+        var memory = new List<(string When, double Rss, double Peak)>();
+        await using (var worker = await WorkerProcess.StartAsync(root))
+        {
+            var client = bus.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
+            var run = Guid.NewGuid().ToString("N")[..8];
+            foreach (var senders in SenderCounts)
+            {
+                // Each sender holds a conversation of 20 turns, then starts the next one.
+                turns.Add(await LoadRun.RunAsync("turns", senders, duration, async (s, n) =>
+                {
+                    var result = await client.SendTurnAsync($"bench-{run}", $"c{senders}-{s}-{n / 20}", $"Here is detail number {n} of my skill");
+                    return result.IsReplied;
+                }));
+                memory.Add(($"after {senders} senders", worker.Memory().Current, worker.Memory().Peak));
+            }
+
+            if (soakMinutes > 0)
+            {
+                Console.WriteLine($"5. Steady load for {soakMinutes} minutes (8 senders), sampling RSS every 30 s");
+                var soakEnd = Stopwatch.GetTimestamp() + (long)(soakMinutes * 60 * Stopwatch.Frequency);
+                var sampler = Task.Run(async () =>
+                {
+                    while (Stopwatch.GetTimestamp() < soakEnd)
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(30));
+                        var m = worker.Memory();
+                        memory.Add(($"soak {memory.Count(x => x.When.StartsWith("soak", StringComparison.Ordinal)) * 30 + 30} s", m.Current, m.Peak));
+                    }
+                });
+                await LoadRun.RunAsync("soak", 8, TimeSpan.FromMinutes(soakMinutes), async (s, n) =>
+                    (await client.SendTurnAsync($"bench-{run}", $"soak-{s}-{n / 20}", $"Soak detail {n}")).IsReplied);
+                await sampler;
+            }
+        }
+
+        Console.WriteLine("3. Append latency as the conversation grows; 4. restore hot and cold");
+        var (growth, restore) = await MeasureStoreAsync();
+
+        var report = PerformanceReport.Write(root, ceiling, turns, growth, restore, memory, seconds, soakMinutes);
+        Console.WriteLine(report);
+        return 0;
+    }
+
+    private static async Task<(List<(int Messages, double P50, double P99)> Growth, List<(string Where, double P50, double P99)> Restore)> MeasureStoreAsync()
+    {
+        await using var database = await BenchDatabase.CreateAsync();
+        var options = Options.Create(new SessionStoreOptions());
+        var store = new SessionStore(new SessionDatabase(database.App), options, NullLogger<SessionStore>.Instance);
+        var growth = new List<(int, double, double)>();
+        foreach (var size in new[] { 10, 100, 1_000, 5_000 })
+        {
+            var key = new SessionKey("bench-growth", $"size-{size}");
+            await SeedConversationAsync(database, key, size);
+            var recorder = new LatencyRecorder();
+            for (var i = 0; i < 300; i++)
+            {
+                var version = size / 2 + i;
+                var started = Stopwatch.GetTimestamp();
+                var result = await store.AppendTurnAsync(new TurnToAppend(key, Guid.NewGuid(), version, "one more detail", "noted, thanks",
+                    "gathering_details", "gathering_details", SessionStatus.Active, null, null, """{"schema_version":1}""", DateTimeOffset.UtcNow), CancellationToken.None);
+                recorder.Record(started);
+                if (result.Outcome != AppendOutcome.Appended)
+                {
+                    throw new InvalidOperationException($"append at {version} was {result.Outcome}");
+                }
+            }
+            growth.Add((size, recorder.PercentileMs(50), recorder.PercentileMs(99)));
+            Console.WriteLine($"  append with {size,5} messages: p50 {recorder.PercentileMs(50):F2} ms  p99 {recorder.PercentileMs(99):F2} ms");
+        }
+
+        var restoreKey = new SessionKey("bench-restore", "thousand");
+        await SeedConversationAsync(database, restoreKey, 1_000);
+        using var redis = SessionsHostingExtensions.ConnectRedis(BenchBus.Env("ConnectionStrings__Redis", "127.0.0.1:6379"));
+        var cache = new SessionCache(redis, options, NullLogger<SessionCache>.Instance);
+        var session = (await store.LoadAsync(restoreKey, CancellationToken.None))!;
+        await cache.SetAsync(session);
+        var hot = new LatencyRecorder();
+        var cold = new LatencyRecorder();
+        for (var i = 0; i < 1_000; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            _ = await cache.GetAsync(restoreKey) ?? throw new InvalidOperationException("cache miss in the hot restore");
+            hot.Record(started);
+            started = Stopwatch.GetTimestamp();
+            _ = await store.LoadAsync(restoreKey, CancellationToken.None) ?? throw new InvalidOperationException("no session in the cold restore");
+            cold.Record(started);
+        }
+        await cache.RemoveAsync(restoreKey);
+        var restore = new List<(string, double, double)> { ("hot (Redis)", hot.PercentileMs(50), hot.PercentileMs(99)), ("cold (PostgreSQL)", cold.PercentileMs(50), cold.PercentileMs(99)) };
+        foreach (var (where, p50, p99) in restore)
+        {
+            Console.WriteLine($"  restore {where}: p50 {p50:F2} ms  p99 {p99:F2} ms");
+        }
+        return (growth, restore);
+    }
+
+    private static async Task SeedConversationAsync(BenchDatabase database, SessionKey key, int messages)
+    {
+        await using var connection = await database.Admin.OpenConnectionAsync();
+        await connection.ExecuteAsync("""
+            INSERT INTO sessions (tenant_id, session_id, state, status, context, version, message_count, created_at, updated_at, last_activity_at)
+            VALUES (@TenantId, @SessionId, 'gathering_details', 'active', '{"schema_version":1}', @messages / 2, @messages, now(), now(), now());
+            INSERT INTO messages (tenant_id, session_id, seq, role, content, turn_id, created_at)
+            SELECT @TenantId, @SessionId, g, CASE WHEN g % 2 = 1 THEN 'user' ELSE 'assistant' END, repeat('words of a conversation ', 8), gen_random_uuid(), now()
+              FROM generate_series(1, @messages) g;
+            """, new { key.TenantId, key.SessionId, messages });
+    }
+
+    private static int IntArg(string[] args, string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) ? value : fallback;
+    }
+}

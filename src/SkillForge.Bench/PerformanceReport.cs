@@ -1,0 +1,96 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace SkillForge.Bench;
+
+/// <summary>Writes docs/performance.md (figures against the goals of issue 8) and its two PNG charts.</summary>
+internal static class PerformanceReport
+{
+    public static string Write(string root, List<LoadRun.Result> ceiling, List<LoadRun.Result> turns,
+        List<(int Messages, double P50, double P99)> growth, List<(string Where, double P50, double P99)> restore,
+        List<(string When, double Rss, double Peak)> memory, int seconds, int soakMinutes)
+    {
+        var docs = Path.Combine(root, "docs");
+        Directory.CreateDirectory(docs);
+        var c32 = ceiling.Single(r => r.Senders == 32);
+        var t32 = turns.Single(r => r.Senders == 32);
+        var g10 = growth.Single(g => g.Messages == 10);
+        var g5000 = growth.Single(g => g.Messages == 5_000);
+
+        var md = new StringBuilder();
+        md.AppendLine("# Performance").AppendLine()
+          .AppendLine($"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC by `ops/dev.sh bench turns` on {Environment.ProcessorCount} cores, " +
+                      $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; " +
+                      $"RabbitMQ 3.10 (quorum queues, publisher confirms on), PostgreSQL 15 (fsync and synchronous_commit on), Redis 7 (appendfsync everysec). " +
+                      $"Both the ceiling and the worker use prefetch {BenchBus.PrefetchCount} and {BenchBus.ConcurrentMessageLimit} concurrent messages; " +
+                      $"{seconds} s per step, closed-loop senders. These machines are shared: compare the ratios, not the absolute figures.")
+          .AppendLine().AppendLine("![throughput](performance-throughput.png) ![latency](performance-latency.png)").AppendLine()
+          .AppendLine("## Goals").AppendLine()
+          .AppendLine("| goal | measured | met |").AppendLine("|---|---|---|")
+          .AppendLine(Goal("turns/s at 32 senders ≥ 0.8× the ceiling", $"{t32.PerSecond / c32.PerSecond:F2}×", t32.PerSecond >= 0.8 * c32.PerSecond))
+          .AppendLine(Goal("p99 at 32 senders ≤ 1.5× the ceiling's", $"{t32.P99Ms / c32.P99Ms:F2}×", t32.P99Ms <= 1.5 * c32.P99Ms))
+          .AppendLine(Goal("append p99 with 5,000 messages ≤ 1.2× with 10", $"{g5000.P99 / g10.P99:F2}×", g5000.P99 <= 1.2 * g10.P99))
+          .AppendLine(Goal("hot restore p99 < 2 ms", $"{restore[0].P99:F2} ms", restore[0].P99 < 2))
+          .AppendLine(Goal("cold restore p99 < 10 ms", $"{restore[1].P99:F2} ms", restore[1].P99 < 10))
+          .AppendLine().AppendLine("## Request/response: ceiling and chat turns").AppendLine()
+          .AppendLine("| scenario | senders | per second | p50 ms | p99 ms | requests | errors |").AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var r in ceiling.Concat(turns))
+        {
+            md.AppendLine($"| {r.Scenario} | {r.Senders} | {r.PerSecond:F0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {r.Count:N0} | {r.Errors} |");
+        }
+        md.AppendLine().AppendLine("## Append latency as the conversation grows").AppendLine()
+          .AppendLine("| messages in the session | p50 ms | p99 ms |").AppendLine("|---|---|---|");
+        foreach (var g in growth)
+        {
+            md.AppendLine($"| {g.Messages:N0} | {g.P50:F2} | {g.P99:F2} |");
+        }
+        md.AppendLine().AppendLine("## Restoring a 1,000-message session").AppendLine()
+          .AppendLine("| from | p50 ms | p99 ms |").AppendLine("|---|---|---|");
+        foreach (var r in restore)
+        {
+            md.AppendLine($"| {r.Where} | {r.P50:F2} | {r.P99:F2} |");
+        }
+        md.AppendLine().AppendLine($"## Worker memory (RSS; soak: {soakMinutes} min at 8 senders)").AppendLine()
+          .AppendLine("| when | RSS MiB | peak MiB |").AppendLine("|---|---|---|");
+        foreach (var m in memory)
+        {
+            md.AppendLine($"| {m.When} | {m.Rss:F0} | {m.Peak:F0} |");
+        }
+        var notes = Path.Combine(docs, "performance-notes.md");
+        if (File.Exists(notes))
+        {
+            md.AppendLine().Append(File.ReadAllText(notes));
+        }
+        File.WriteAllText(Path.Combine(docs, "performance.md"), md.ToString());
+        Chart(docs, ceiling, turns);
+        return md.ToString();
+    }
+
+    private static string Goal(string goal, string measured, bool met) => $"| {goal} | {measured} | {(met ? "yes" : "**no**")} |";
+
+    private static void Chart(string docs, List<LoadRun.Result> ceiling, List<LoadRun.Result> turns)
+    {
+        double[] xs = [.. ceiling.Select(r => (double)r.Senders)];
+        var throughput = new ScottPlot.Plot();
+        Series(throughput, xs, [.. ceiling.Select(r => r.PerSecond)], "ceiling (echo)");
+        Series(throughput, xs, [.. turns.Select(r => r.PerSecond)], "chat turns (worker)");
+        throughput.Title("Throughput (requests/s)");
+        throughput.XLabel("concurrent senders");
+        throughput.SavePng(Path.Combine(docs, "performance-throughput.png"), 600, 400);
+
+        var latency = new ScottPlot.Plot();
+        Series(latency, xs, [.. ceiling.Select(r => r.P99Ms)], "ceiling p99");
+        Series(latency, xs, [.. turns.Select(r => r.P99Ms)], "chat turns p99");
+        Series(latency, xs, [.. turns.Select(r => r.P50Ms)], "chat turns p50");
+        latency.Title("Latency (ms)");
+        latency.XLabel("concurrent senders");
+        latency.SavePng(Path.Combine(docs, "performance-latency.png"), 600, 400);
+    }
+
+    private static void Series(ScottPlot.Plot plot, double[] xs, double[] ys, string label)
+    {
+        var scatter = plot.Add.Scatter(xs, ys);
+        scatter.LegendText = label;
+        plot.ShowLegend();
+    }
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+
+namespace SkillForge.Bench;
+
+/// <summary>The real worker as its own process (Release build), so its memory is its own to measure.</summary>
+internal sealed class WorkerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private WorkerProcess(Process process) => _process = process;
+
+    public int Port { get; private init; }
+
+    public int Id => _process.Id;
+
+    public static async Task<WorkerProcess> StartAsync(string root, int port = 18080)
+    {
+        var binary = Path.Combine(root, "src/SkillForge.Worker/bin/Release/net10.0/SkillForge.Worker");
+        if (!File.Exists(binary))
+        {
+            throw new InvalidOperationException($"Build the worker first: dotnet build -c Release src/SkillForge.Worker ({binary} is missing).");
+        }
+        var start = new ProcessStartInfo(binary, [$"--Urls=http://127.0.0.1:{port}", "--Cleanup:Enabled=false", "--Logging:LogLevel:Default=Warning"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var http = new HttpClient();
+        for (var i = 0; i < 120; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync($"http://127.0.0.1:{port}/health/ready")).IsSuccessStatusCode)
+                {
+                    return new WorkerProcess(process) { Port = port };
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(500);
+        }
+        process.Kill();
+        throw new InvalidOperationException("The worker did not become ready within a minute.");
+    }
+
+    /// <summary>Resident set size now and its peak (VmHWM) so far, in MiB, from /proc.</summary>
+    public (double Current, double Peak) Memory()
+    {
+        var status = File.ReadAllLines($"/proc/{_process.Id}/status");
+        double Read(string key) => double.Parse(status.First(l => l.StartsWith(key, StringComparison.Ordinal)).Split(':')[1].Trim().Split(' ')[0]) / 1024;
+        return (Read("VmRSS"), Read("VmHWM"));
+    }
+
+    /// <summary>SIGKILL: no chance to finish, acknowledge or say goodbye.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using MassTransit;
+using SkillForge.Contracts;
+using SkillForge.Worker.Observability;
+
+namespace SkillForge.Worker.ChatTurns;
+
+/// <summary>Thin: hands the turn to <see cref="ChatTurnHandler"/> and answers with its outcome.</summary>
+public sealed class ProcessChatTurnConsumer(ChatTurnHandler handler, SkillForgeMetrics metrics, ILogger<ProcessChatTurnConsumer> logger) : IConsumer<ProcessChatTurn>
+{
+    public async Task Consume(ConsumeContext<ProcessChatTurn> context)
+    {
+        var turn = context.Message;
+        using var scope = logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["TenantId"] = turn.TenantId,
+            ["SessionId"] = turn.SessionId,
+            ["TurnId"] = turn.TurnId,
+            ["MessageId"] = context.MessageId,
+        });
+        var started = Stopwatch.GetTimestamp();
+        ChatTurnOutcome outcome;
+        try
+        {
+            outcome = await handler.HandleAsync(turn, context.CancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Retried by the endpoint's policy; the last failure lands in skillforge-chat-turns_error.
+            metrics.TurnFailed(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            WorkerLog.TurnFailed(logger, e, turn.TurnId, turn.TenantId, turn.SessionId);
+            throw;
+        }
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+
+        if (outcome.Replied is { } replied)
+        {
+            WorkerLog.TurnReplied(logger, turn.TurnId, turn.TenantId, turn.SessionId, "replied", replied.State, replied.Version,
+                replied.Resumed, replied.Replayed, elapsed);
+            metrics.TurnReplied(elapsed / 1000, replied.Replayed);
+            await context.RespondAsync(replied);
+            return;
+        }
+
+        var rejected = outcome.Rejected!;
+        if (outcome.Cause is not null)
+        {
+            WorkerLog.CorruptSession(logger, outcome.Cause, turn.TenantId, turn.SessionId, turn.TurnId);
+        }
+        WorkerLog.TurnRejected(logger, turn.TurnId, rejected.TenantId, rejected.SessionId, rejected.Code, elapsed);
+        metrics.TurnRejected(elapsed / 1000, rejected.Code);
+        await context.RespondAsync(rejected);
+    }
+}

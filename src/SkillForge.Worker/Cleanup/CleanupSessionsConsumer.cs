@@ -1,0 +1,38 @@
+using MassTransit;
+using SkillForge.Contracts;
+using SkillForge.Sessions;
+using SkillForge.Sessions.Caching;
+using SkillForge.Sessions.Retention;
+using SkillForge.Worker.Observability;
+
+namespace SkillForge.Worker.Cleanup;
+
+/// <summary>Runs the retention policy, evicts what it closed or purged from Redis, and publishes the counts.</summary>
+public sealed class CleanupSessionsConsumer(CleanupRun cleanup, SessionCache cache, TimeProvider clock, SkillForgeMetrics metrics,
+    ILogger<CleanupSessionsConsumer> logger)
+    : IConsumer<CleanupSessions>
+{
+    public async Task Consume(ConsumeContext<CleanupSessions> context)
+    {
+        var asOf = context.Message.AsOf ?? clock.GetUtcNow();
+        var report = await cleanup.RunAsync(asOf, context.Message.DryRun, keys => EvictAsync(keys), context.CancellationToken);
+        WorkerLog.CleanupFinished(logger, report.AsOf, report.DryRun, report.MarkedAbandoned, report.DeletedSessions, report.DeletedMessages,
+            report.Duration.TotalMilliseconds);
+        if (!report.DryRun)
+        {
+            metrics.Cleanup(report.MarkedAbandoned, report.DeletedSessions, report.Duration);
+        }
+        await context.Publish(new SessionsCleanedUp(report.AsOf, report.DryRun, report.MarkedAbandoned, report.DeletedSessions,
+            report.DeletedMessages, report.Duration));
+    }
+
+    private async Task EvictAsync(IReadOnlyList<SessionKey> keys)
+    {
+        // Best effort: the closed sessions' entries are past their sliding TTL in all but freak cases, and a turn
+        // served from a stale entry is still refused by the version/status check in PostgreSQL.
+        foreach (var key in keys)
+        {
+            await cache.RemoveAsync(key);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using MassTransit;
+using SkillForge.Contracts;
+using SkillForge.Sessions;
+
+namespace SkillForge.Worker.Erasure;
+
+/// <summary>Erases one session everywhere and answers how much was removed.</summary>
+public sealed class EraseSessionConsumer(SessionEraser eraser) : IConsumer<EraseSession>
+{
+    public async Task Consume(ConsumeContext<EraseSession> context)
+    {
+        var request = context.Message;
+        ErasureResult result;
+        try
+        {
+            result = await eraser.EraseAsync(new SessionKey(request.TenantId, request.SessionId), request.Reason, context.CancellationToken);
+        }
+        catch (InvalidSessionInputException)
+        {
+            // Ids that break the rules can name no stored session: there is nothing to erase.
+            result = new ErasureResult(false, 0);
+        }
+        await context.RespondAsync(new SessionErased(request.TenantId ?? "", request.SessionId ?? "", result.Existed, result.MessagesDeleted));
+    }
+}

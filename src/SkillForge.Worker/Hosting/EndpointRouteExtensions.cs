@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
+namespace SkillForge.Worker.Hosting;
+
+public static class EndpointRouteExtensions
+{
+    /// <summary><c>/health/live</c> (the process answers), <c>/health/ready</c> (bus, PostgreSQL, Redis) and <c>/metrics</c> (Prometheus).</summary>
+    public static WebApplication MapSkillForgeEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = r => r.Tags.Contains("ready") });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+}

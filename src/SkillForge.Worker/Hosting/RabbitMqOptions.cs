@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SkillForge.Worker.Hosting;
+
+/// <summary>Broker connection, bound from the <c>RabbitMq</c> section (or <c>RabbitMq__Host</c>, … in the environment).</summary>
+public sealed class RabbitMqOptions
+{
+    public const string Section = "RabbitMq";
+
+    [Required]
+    public string Host { get; set; } = "127.0.0.1";
+
+    [Range(1, 65535)]
+    public int Port { get; set; } = 5672;
+
+    [Required]
+    public string VirtualHost { get; set; } = "skillforge";
+
+    [Required]
+    public string Username { get; set; } = "";
+
+    [Required]
+    public string Password { get; set; } = "";
+}

@@ -1,0 +1,83 @@
+using MassTransit;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SkillForge.Worker.ChatTurns;
+using SkillForge.Worker.Cleanup;
+using SkillForge.Worker.Erasure;
+using SkillForge.Worker.History;
+using SkillForge.Worker.Observability;
+
+namespace SkillForge.Worker.Hosting;
+
+public static class WorkerHostingExtensions
+{
+    /// <summary>
+    /// The worker: options, the application services, MassTransit over RabbitMQ with the skillforge endpoints,
+    /// migrations before the bus starts, a bounded graceful stop, and health checks.
+    /// </summary>
+    public static IHostApplicationBuilder AddSkillForgeWorker(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSkillForgeApplication();
+        services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var stopTimeout = builder.Configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>()?.StopTimeout ?? new WorkerOptions().StopTimeout;
+
+        // Hosted services start in registration order: the schema is current before the first message is consumed.
+        services.AddHostedService<MigrateOnStartService>();
+        services.AddMassTransit(bus =>
+        {
+            bus.AddSkillForgeConsumers();
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                var options = context.GetRequiredService<Microsoft.Extensions.Options.IOptions<RabbitMqOptions>>().Value;
+                rabbit.Host(options.Host, (ushort)options.Port, options.VirtualHost, host =>
+                {
+                    host.Username(options.Username);
+                    host.Password(options.Password);
+                    host.ConnectionName("skillforge-worker");
+                });
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+
+        services.AddHostedService<CleanupScheduler>();
+
+        // SIGTERM: stop taking messages, let in-flight turns finish within the bound, then exit. A turn cut off
+        // past the bound was never acknowledged, so the broker redelivers it (and its TurnId makes that safe).
+        services.AddOptions<MassTransitHostOptions>().Configure(o =>
+        {
+            o.WaitUntilStarted = true;
+            o.StopTimeout = stopTimeout;
+            o.ConsumerStopTimeout = stopTimeout;
+        });
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = stopTimeout + TimeSpan.FromSeconds(5));
+
+        services.AddHealthChecks()
+            .AddCheck<PostgresHealthCheck>("postgres", HealthStatus.Unhealthy, ["ready"])
+            .AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, ["ready"]);
+        return builder;
+    }
+
+    /// <summary>The application services the consumers call, with their options. Shared with the test harness.</summary>
+    public static IServiceCollection AddSkillForgeApplication(this IServiceCollection services)
+    {
+        services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ChatTurnHandler>();
+        services.AddSingleton<SessionEraser>();
+        services.AddMetrics();
+        services.AddSingleton<SessionStatusGauge>();
+        services.AddSingleton<SkillForgeMetrics>();
+        services.AddOptions<CleanupScheduleOptions>().BindConfiguration(CleanupScheduleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        return services;
+    }
+
+    /// <summary>The consumers, with their definitions (endpoint names, concurrency, retries). Shared with the test harness.</summary>
+    public static IBusRegistrationConfigurator AddSkillForgeConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<ProcessChatTurnConsumer, ProcessChatTurnConsumerDefinition>();
+        bus.AddConsumer<GetSessionHistoryConsumer, GetSessionHistoryConsumerDefinition>();
+        bus.AddConsumer<EraseSessionConsumer, EraseSessionConsumerDefinition>();
+        bus.AddConsumer<CleanupSessionsConsumer, CleanupSessionsConsumerDefinition>();
+        return bus;
+    }
+}

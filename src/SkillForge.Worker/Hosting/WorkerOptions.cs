@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SkillForge.Worker.Hosting;
+
+/// <summary>Bound from the <c>Worker</c> section; validated at start-up.</summary>
+public sealed class WorkerOptions
+{
+    public const string Section = "Worker";
+
+    /// <summary>Apply pending schema migrations before consuming (the CLI's <c>migrate</c> does the same by hand).</summary>
+    public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>Messages the broker may push ahead of acknowledgement, per endpoint.</summary>
+    [Range(1, 1_000)]
+    public int PrefetchCount { get; set; } = 32;
+
+    /// <summary>Chat turns processed at once; turns of one session are still applied one at a time.</summary>
+    [Range(1, 512)]
+    public int ChatTurnConcurrency { get; set; } = 16;
+
+    /// <summary>How often a turn is recomputed after losing a version race before it is retried as a fault.</summary>
+    [Range(1, 50)]
+    public int TurnAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// How long a turn waits out a PostgreSQL outage before it is answered <c>unavailable</c>; keep it under the
+    /// clients' request timeout (30 s by default) so they hear the answer.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan UnavailableAfter { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long a stop (SIGTERM) waits for in-flight messages before the host gives up on them.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(25);
+}

@@ -1,0 +1,4 @@
+using SkillForge.Worker.Hosting;
+
+var app = WorkerApp.Build(args);
+await app.RunAsync();

@@ -1,0 +1,45 @@
+namespace SkillForge.Worker;
+
+/// <summary>The worker's log lines (source-generated). Message text never appears above Debug.</summary>
+internal static partial class WorkerLog
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning,
+        Message = "Turn {TurnId} of session {TenantId}/{SessionId} lost a version race (attempt {Attempt}); reloading")]
+    public static partial void VersionConflict(ILogger logger, string tenantId, string sessionId, Guid turnId, int attempt);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information,
+        Message = "Turn {TurnId} of {TenantId}/{SessionId}: {Outcome} state={State} version={Version} resumed={Resumed} replayed={Replayed} in {ElapsedMs:F1} ms")]
+    public static partial void TurnReplied(ILogger logger, Guid turnId, string tenantId, string sessionId, string outcome, string state,
+        long version, bool resumed, bool replayed, double elapsedMs);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information,
+        Message = "Turn {TurnId} of {TenantId}/{SessionId} rejected: {Code} in {ElapsedMs:F1} ms")]
+    public static partial void TurnRejected(ILogger logger, Guid turnId, string tenantId, string sessionId, string code, double elapsedMs);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Error,
+        Message = "Session {TenantId}/{SessionId} is corrupt; turn {TurnId} was rejected")]
+    public static partial void CorruptSession(ILogger logger, Exception exception, string tenantId, string sessionId, Guid turnId);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Information,
+        Message = "Session {TenantId}/{SessionId} erased: existed={Existed} messages={MessagesDeleted}")]
+    public static partial void SessionErased(ILogger logger, string tenantId, string sessionId, bool existed, int messagesDeleted);
+
+    [LoggerMessage(EventId = 2020, Level = LogLevel.Information,
+        Message = "Cleanup as of {AsOf:o} (dry run: {DryRun}): {MarkedAbandoned} marked abandoned, {DeletedSessions} sessions and {DeletedMessages} messages deleted in {ElapsedMs:F0} ms")]
+    public static partial void CleanupFinished(ILogger logger, DateTimeOffset asOf, bool dryRun, int markedAbandoned, int deletedSessions,
+        long deletedMessages, double elapsedMs);
+
+    [LoggerMessage(EventId = 2021, Level = LogLevel.Information, Message = "Cleanup tick {Tick:o} claimed; CleanupSessions sent")]
+    public static partial void CleanupScheduled(ILogger logger, DateTimeOffset tick);
+
+    [LoggerMessage(EventId = 2022, Level = LogLevel.Warning, Message = "Cleanup schedule could not claim or send its tick; trying again")]
+    public static partial void CleanupScheduleFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning,
+        Message = "Turn {TurnId} of {TenantId}/{SessionId} failed; the endpoint's retry policy takes it from here")]
+    public static partial void TurnFailed(ILogger logger, Exception exception, Guid turnId, string tenantId, string sessionId);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning,
+        Message = "PostgreSQL unavailable for turn {TurnId} of {TenantId}/{SessionId}; trying again in {PauseMs} ms ({Error})")]
+    public static partial void StoreUnavailable(ILogger logger, string tenantId, string sessionId, Guid turnId, double pauseMs, string error);
+}

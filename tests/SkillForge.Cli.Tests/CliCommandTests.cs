@@ -1,0 +1,135 @@
+using System.Text;
+using System.Text.Json;
+using RabbitMQ.Client;
+using SkillForge.Client;
+using SkillForge.Testing;
+
+namespace SkillForge.Cli.Tests;
+
+/// <summary>The CLI against the real worker over the real broker (DESIGN.md §6), as an operator would use it.</summary>
+public sealed class CliCommandTests(RealWorkerFixture worker) : IClassFixture<RealWorkerFixture>
+{
+    [Fact]
+    public async Task Should_hold_a_conversation_from_redirected_input_and_resume_it()
+    {
+        var tenant = TestIds.Tenant();
+        var session = TestIds.Session();
+
+        var (firstExit, first) = await CliRunner.RunAsync("I want a skill that formats SQL queries\nName it sql-formatter\n",
+            "chat", "--tenant", tenant, "--session", session);
+        var (secondExit, second) = await CliRunner.RunAsync("Description: Formats SQL for code review\n/quit\n",
+            "chat", "--tenant", tenant, "--session", session);
+
+        Assert.Equal(0, firstExit);
+        Assert.Contains($"New session {session}", first);
+        Assert.Contains("v1]", first);
+        Assert.Contains("v2]", first);
+        Assert.Equal(0, secondExit);
+        Assert.Contains($"Resuming session {session}", second);
+        Assert.Contains("v3", second);
+    }
+
+    [Fact]
+    public async Task Should_show_history_as_a_table_and_as_json_and_say_when_it_is_missing()
+    {
+        var tenant = TestIds.Tenant();
+        var session = TestIds.Session();
+        await worker.Client.SendTurnAsync(tenant, session, "I want a skill that formats SQL queries");
+
+        var (tableExit, table) = await CliRunner.RunAsync("", "history", "-t", tenant, "-s", session);
+        var (jsonExit, json) = await CliRunner.RunAsync("", "history", "-t", tenant, "-s", session, "--json");
+        var (missingExit, missing) = await CliRunner.RunAsync("", "history", "-t", tenant, "-s", "nope");
+
+        Assert.Equal(0, tableExit);
+        Assert.Contains("I want a skill that formats SQL queries", table);
+        Assert.Equal(0, jsonExit);
+        using var document = JsonDocument.Parse(json);
+        Assert.Equal(2, document.RootElement.GetProperty("messages").GetArrayLength());
+        Assert.Equal(1, missingExit);
+        Assert.Contains("not found", missing);
+    }
+
+    [Fact]
+    public async Task Should_erase_only_after_confirmation()
+    {
+        var tenant = TestIds.Tenant();
+        var session = TestIds.Session();
+        await worker.Client.SendTurnAsync(tenant, session, "I want a skill that formats SQL queries");
+
+        var (declinedExit, _) = await CliRunner.RunAsync("n\n", "erase", "-t", tenant, "-s", session);
+        var stillThere = (await worker.Client.GetHistoryAsync(tenant, session)).Found;
+        var (erasedExit, erased) = await CliRunner.RunAsync("", "erase", "-t", tenant, "-s", session, "--yes");
+
+        Assert.Equal(1, declinedExit);
+        Assert.True(stillThere);
+        Assert.Equal(0, erasedExit);
+        Assert.Contains("2 messages deleted", erased);
+        Assert.False((await worker.Client.GetHistoryAsync(tenant, session)).Found);
+    }
+
+    [Fact]
+    public async Task Should_run_a_dry_run_cleanup_and_print_the_report()
+    {
+        var (exit, output) = await CliRunner.RunAsync("", "cleanup", "--dry-run", "--as-of", "2026-01-01T03:00:00Z", "--json");
+
+        Assert.Equal(0, exit);
+        using var document = JsonDocument.Parse(output);
+        Assert.True(document.RootElement.GetProperty("dryRun").GetBoolean());
+        Assert.Equal(new DateTimeOffset(2026, 1, 1, 3, 0, 0, TimeSpan.Zero), document.RootElement.GetProperty("asOf").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Should_redrive_a_turn_forced_into_the_error_queue()
+    {
+        var tenant = TestIds.Tenant();
+        var session = TestIds.Session();
+        await ForceIntoErrorQueueAsync(tenant, session);
+
+        var (exit, output) = await CliRunner.RunAsync("", "redrive", "--queue", SkillForgeQueues.ChatTurns, "--yes");
+
+        Assert.Equal(0, exit);
+        Assert.Matches(@"Moved [1-9]\d* messages", output);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await worker.Client.GetHistoryAsync(tenant, session)).Found && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+        var history = (await worker.Client.GetHistoryAsync(tenant, session)).History;
+        Assert.NotNull(history);
+        Assert.Equal("a turn that failed once", history.Messages[0].Content);
+    }
+
+    [Fact]
+    public async Task Should_exit_with_usage_for_bad_arguments()
+    {
+        var (exit, output) = await CliRunner.RunAsync("", "history", "--tenant", "t");
+        Assert.Equal(2, exit);
+        Assert.Contains("--session", output);
+    }
+
+    /// <summary>Puts a MassTransit envelope of a ProcessChatTurn into skillforge-chat-turns_error, as a failed turn would be.</summary>
+    private static async Task ForceIntoErrorQueueAsync(string tenant, string session)
+    {
+        var factory = new ConnectionFactory
+        {
+            HostName = TestServers.RabbitMqHost,
+            VirtualHost = TestServers.RabbitMqVirtualHost,
+            UserName = TestServers.RabbitMqUsername,
+            Password = TestServers.RabbitMqPassword,
+        };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
+        var errorQueue = $"{SkillForgeQueues.ChatTurns}_error";
+        await channel.QueueDeclareAsync(errorQueue, durable: true, exclusive: false, autoDelete: false);
+        var envelope = JsonSerializer.Serialize(new
+        {
+            messageId = Guid.NewGuid(),
+            destinationAddress = $"rabbitmq://{TestServers.RabbitMqHost}/{TestServers.RabbitMqVirtualHost}/{SkillForgeQueues.ChatTurns}",
+            messageType = new[] { "urn:message:SkillForge.Contracts:ProcessChatTurn" },
+            message = new { tenantId = tenant, sessionId = session, turnId = Guid.NewGuid(), text = "a turn that failed once", sentAt = DateTimeOffset.UtcNow },
+            sentTime = DateTime.UtcNow,
+        });
+        var properties = new BasicProperties { ContentType = "application/vnd.masstransit+json", Persistent = true };
+        await channel.BasicPublishAsync("", errorQueue, mandatory: true, properties, Encoding.UTF8.GetBytes(envelope));
+    }
+}

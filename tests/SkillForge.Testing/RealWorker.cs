@@ -1,0 +1,62 @@
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using SkillForge.Client;
+using SkillForge.Worker.Hosting;
+
+namespace SkillForge.Testing;
+
+/// <summary>
+/// The real worker host (its production composition, <see cref="WorkerApp"/>) started in-process against the real
+/// RabbitMQ, PostgreSQL and Redis, and an upstream service's bus with the typed client.
+/// </summary>
+public static class RealWorker
+{
+    public static async Task<WebApplication> StartWorkerAsync(IDictionary<string, string?>? settings = null)
+    {
+        await SharedDatabase.EnsureMigratedAsync();
+        var app = WorkerApp.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(TestServers.AsConfiguration());
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Urls"] = "http://127.0.0.1:0",
+                ["Worker:StopTimeout"] = "00:00:10",
+                // Tests send cleanups themselves; a start-up tick would clean the shared test database under them.
+                ["Cleanup:Enabled"] = "false",
+            });
+            if (settings is not null)
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+            }
+        });
+        await app.StartAsync();
+        return app;
+    }
+
+    /// <summary>An upstream service: its own bus on the same broker, with <see cref="SkillForgeClient"/>.</summary>
+    public static async Task<IHost> StartUpstreamAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.AddSkillForgeClient();
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(TestServers.RabbitMqHost, TestServers.RabbitMqVirtualHost, host =>
+                {
+                    host.Username(TestServers.RabbitMqUsername);
+                    host.Password(TestServers.RabbitMqPassword);
+                });
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    public static SkillForgeClient ClientOf(IHost upstream) => upstream.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
+}

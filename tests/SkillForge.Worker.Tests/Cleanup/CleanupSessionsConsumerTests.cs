@@ -1,0 +1,116 @@
+using Dapper;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using SkillForge.Client;
+using SkillForge.Contracts;
+using SkillForge.Sessions;
+using SkillForge.Sessions.Caching;
+using SkillForge.Testing;
+using SkillForge.Worker.ChatTurns;
+using SkillForge.Worker.Cleanup;
+
+namespace SkillForge.Worker.Tests.Cleanup;
+
+/// <summary>The cleanup consumer and the scheduler, on a scratch database (cleanup sees every tenant).</summary>
+public sealed class CleanupSessionsConsumerTests : IAsyncLifetime
+{
+    private ScratchDatabase _db = null!;
+
+    public async Task InitializeAsync() => _db = await ScratchDatabase.CreateAsync();
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task Should_purge_evict_from_redis_and_publish_the_counts()
+    {
+        await using var host = new AsyncHost(await WorkerTestHost.StartAsync(settings: new Dictionary<string, string?>(_db.AsConfiguration())));
+        var harness = host.Services.GetRequiredService<ITestHarness>();
+        var store = host.Services.GetRequiredService<SessionStore>();
+        var cache = host.Services.GetRequiredService<SessionCache>();
+        var handler = host.Services.GetRequiredService<ChatTurnHandler>();
+        var tenant = TestIds.Tenant();
+        var turn = new ProcessChatTurn(tenant, "old", Guid.NewGuid(), "I want a skill that formats SQL", null, DateTimeOffset.UtcNow);
+        await handler.HandleAsync(turn, default);
+        var key = new SessionKey(tenant, "old");
+        Assert.NotNull(await cache.GetAsync(key));
+
+        // A hundred days on, the idle session is abandoned; a hundred and forty days on, it is purged.
+        await SendAsync(harness, new CleanupSessions(DateTimeOffset.UtcNow.AddDays(100), DryRun: false));
+        var abandoned = await NextReportAsync(harness, 1);
+        Assert.Null(await cache.GetAsync(key));
+        await cache.SetAsync((await store.LoadAsync(key, default))!);
+        await SendAsync(harness, new CleanupSessions(DateTimeOffset.UtcNow.AddDays(140), DryRun: false));
+        var purged = await NextReportAsync(harness, 2);
+
+        Assert.Equal((1, 0, false), (abandoned.MarkedAbandoned, abandoned.DeletedSessions, abandoned.DryRun));
+        Assert.Equal((0, 1, 2L), (purged.MarkedAbandoned, purged.DeletedSessions, purged.DeletedMessages));
+        Assert.Null(await store.LoadAsync(key, default));
+        Assert.False(await TestRedis.Shared.GetDatabase().KeyExistsAsync(SessionCache.KeyOf(key)));
+    }
+
+    [Fact]
+    public async Task Should_report_a_dry_run_and_change_nothing()
+    {
+        await using var host = new AsyncHost(await WorkerTestHost.StartAsync(settings: new Dictionary<string, string?>(_db.AsConfiguration())));
+        var harness = host.Services.GetRequiredService<ITestHarness>();
+        var handler = host.Services.GetRequiredService<ChatTurnHandler>();
+        var tenant = TestIds.Tenant();
+        await handler.HandleAsync(new ProcessChatTurn(tenant, "s", Guid.NewGuid(), "I want a skill that formats SQL", null, DateTimeOffset.UtcNow), default);
+        var asOf = DateTimeOffset.UtcNow.AddDays(31);
+
+        await SendAsync(harness, new CleanupSessions(asOf, DryRun: true));
+        var report = await NextReportAsync(harness, 1);
+
+        Assert.Equal((true, 1, asOf), (report.DryRun, report.MarkedAbandoned, report.AsOf));
+        var session = await host.Services.GetRequiredService<SessionStore>().LoadAsync(new SessionKey(tenant, "s"), default);
+        Assert.Equal("active", session!.Status);
+    }
+
+    [Fact]
+    public async Task Should_send_one_cleanup_per_tick_with_two_schedulers_running()
+    {
+        var settings = new Dictionary<string, string?>(_db.AsConfiguration()) { ["Cleanup:Cron"] = "* * * * * ?" };
+        await using var first = new AsyncHost(await WorkerTestHost.StartAsync(s => s.AddHostedService<CleanupScheduler>(), settings));
+        await using var second = new AsyncHost(await WorkerTestHost.StartAsync(s => s.AddHostedService<CleanupScheduler>(), settings));
+
+        await Task.Delay(TimeSpan.FromSeconds(4));
+
+        var consumed = new[] { first, second }
+            .SelectMany(h => h.Services.GetRequiredService<ITestHarness>().GetConsumerHarness<CleanupSessionsConsumer>().Consumed.Select<CleanupSessions>())
+            .Select(m => m.Context.Message.AsOf!.Value)
+            .ToList();
+        await using var connection = await _db.Admin.OpenConnectionAsync();
+        var ticks = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM cleanup_ticks");
+        Assert.True(ticks >= 3, $"expected a tick a second, got {ticks}");
+        Assert.Equal(consumed.Count, consumed.Distinct().Count());
+        Assert.InRange(consumed.Count, ticks - 1, ticks); // the tick claimed at the very end may still be in flight
+    }
+
+    [Fact]
+    public void Should_find_the_latest_tick_that_has_passed_for_a_missed_run()
+    {
+        var cron = new Quartz.CronExpression("0 0 3 * * ?", TimeZoneInfo.Utc);
+
+        Assert.Equal(new DateTimeOffset(2026, 11, 24, 3, 0, 0, TimeSpan.Zero),
+            CleanupScheduler.LatestTickAtOrBefore(cron, new DateTimeOffset(2026, 11, 24, 9, 30, 0, TimeSpan.Zero)));
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 3, 0, 0, TimeSpan.Zero),
+            CleanupScheduler.LatestTickAtOrBefore(cron, new DateTimeOffset(2026, 11, 24, 2, 59, 59, TimeSpan.Zero)));
+    }
+
+    private static async Task SendAsync(ITestHarness harness, CleanupSessions message)
+    {
+        var endpoint = await harness.Bus.GetSendEndpoint(SkillForgeQueues.Address(SkillForgeQueues.Cleanup));
+        await endpoint.Send(message);
+    }
+
+    private static async Task<SessionsCleanedUp> NextReportAsync(ITestHarness harness, int count)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (harness.Published.Select<SessionsCleanedUp>().Count() < count)
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+        return harness.Published.Select<SessionsCleanedUp>().ElementAt(count - 1).Context.Message;
+    }
+}

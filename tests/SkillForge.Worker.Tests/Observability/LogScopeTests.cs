@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SkillForge.Client;
+using SkillForge.Testing;
+
+namespace SkillForge.Worker.Tests.Observability;
+
+/// <summary>Every line of a turn carries its ids in scope, and no line above Debug carries the user's text.</summary>
+public sealed class LogScopeTests
+{
+    [Fact]
+    public async Task Should_log_the_outcome_line_with_tenant_session_turn_and_message_ids_and_no_text()
+    {
+        var sink = new CapturingLoggerProvider();
+        await using var host = new AsyncHost(await WorkerTestHost.StartAsync(s => s.AddLogging(b => b.AddProvider(sink))));
+        var client = host.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
+        var tenant = TestIds.Tenant();
+        var secret = $"secret-{Guid.NewGuid():N}";
+        var turnId = Guid.NewGuid();
+
+        await client.SendTurnAsync(tenant, "s", $"I want a skill about {secret}", turnId);
+
+        var outcome = Assert.Single(sink.Entries, e => e.EventId == 2002);
+        Assert.Equal(LogLevel.Information, outcome.Level);
+        Assert.Equal(tenant, outcome.Scope["TenantId"]);
+        Assert.Equal("s", outcome.Scope["SessionId"]);
+        Assert.Equal(turnId, outcome.Scope["TurnId"]);
+        Assert.NotNull(outcome.Scope["MessageId"]);
+        Assert.DoesNotContain(sink.Entries, e => e.Level > LogLevel.Debug && e.Message.Contains(secret, StringComparison.Ordinal));
+    }
+
+    private sealed record Entry(int EventId, LogLevel Level, string Message, IReadOnlyDictionary<string, object?> Scope);
+
+    private sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalScope
+    {
+        private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
+
+        public ConcurrentBag<Entry> Entries { get; } = [];
+
+        public ILogger CreateLogger(string categoryName) => new CapturingLogger(this);
+
+        public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class CapturingLogger(CapturingLoggerProvider provider) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => provider._scopes.Push(state);
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                var scope = new Dictionary<string, object?>();
+                provider._scopes.ForEachScope((s, d) =>
+                {
+                    if (s is IEnumerable<KeyValuePair<string, object?>> pairs)
+                    {
+                        foreach (var pair in pairs)
+                        {
+                            d[pair.Key] = pair.Value;
+                        }
+                    }
+                }, scope);
+                provider.Entries.Add(new Entry(eventId.Id, logLevel, formatter(state, exception), scope));
+            }
+        }
+    }
+}

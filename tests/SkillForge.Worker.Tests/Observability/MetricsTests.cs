@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using SkillForge.Client;
+using SkillForge.Testing;
+using SkillForge.Worker.Observability;
+
+namespace SkillForge.Worker.Tests.Observability;
+
+/// <summary>Each turn outcome is counted on the SkillForge meter, with the store's latencies beside it.</summary>
+public sealed class MetricsTests
+{
+    [Fact]
+    public async Task Should_count_replied_replayed_and_rejected_turns_and_time_the_store()
+    {
+        await using var host = new AsyncHost(await WorkerTestHost.StartAsync());
+        var meter = host.Services.GetRequiredService<SkillForgeMetrics>();
+        var recorded = new ConcurrentBag<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == SkillForgeMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => recorded.Add((i.Name, v, ToDictionary(tags))));
+        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => recorded.Add((i.Name, v, ToDictionary(tags))));
+        listener.Start();
+        var client = host.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
+        var tenant = TestIds.Tenant();
+        var turnId = Guid.NewGuid();
+
+        await client.SendTurnAsync(tenant, "s", "I want a skill that formats SQL", turnId);
+        await client.SendTurnAsync(tenant, "s", "I want a skill that formats SQL", turnId);
+        await client.SendTurnAsync(tenant, "bad id!", "hello");
+
+        Assert.NotNull(meter);
+        var turns = recorded.Where(r => r.Instrument == "skillforge.turns").ToList();
+        Assert.Contains(turns, t => Equals(t.Tags["outcome"], "replied"));
+        Assert.Contains(turns, t => Equals(t.Tags["outcome"], "replayed"));
+        Assert.Contains(turns, t => Equals(t.Tags["outcome"], "rejected") && Equals(t.Tags["code"], "invalid_request"));
+        Assert.Contains(recorded, r => r.Instrument == "skillforge.store.append.duration" && r.Value > 0);
+        Assert.Contains(recorded, r => r.Instrument == "skillforge.store.load.duration" && r.Value > 0);
+        Assert.Contains(recorded, r => r.Instrument == "skillforge.session.context.size" && r.Value > 2);
+        Assert.Contains(recorded, r => r.Instrument == "skillforge.sessions.transitions" && Equals(r.Tags["transition"], "created"));
+        Assert.Contains(recorded, r => r.Instrument == "skillforge.turn.duration");
+    }
+
+    private static Dictionary<string, object?> ToDictionary(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var result = new Dictionary<string, object?>();
+        foreach (var tag in tags)
+        {
+            result[tag.Key] = tag.Value;
+        }
+        return result;
+    }
+}

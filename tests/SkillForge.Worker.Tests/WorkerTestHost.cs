@@ -1,0 +1,41 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using SkillForge.Agent;
+using SkillForge.Client;
+using SkillForge.Sessions;
+using SkillForge.Testing;
+using SkillForge.Worker.Hosting;
+
+namespace SkillForge.Worker.Tests;
+
+/// <summary>
+/// The one place this test project wires a host: the worker's real services against the real PostgreSQL and
+/// Redis, with MassTransit's in-memory test harness in place of RabbitMQ (house style, DESIGN.md §7).
+/// </summary>
+internal static class WorkerTestHost
+{
+    public static async Task<IHost> StartAsync(Action<IServiceCollection>? services = null, IDictionary<string, string?>? settings = null)
+    {
+        await SharedDatabase.EnsureMigratedAsync();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(TestServers.AsConfiguration());
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+        builder.AddSessionStorage();
+        builder.AddSkillAgent();
+        builder.Services.AddSkillForgeApplication();
+        builder.Services.AddMassTransitTestHarness(bus =>
+        {
+            bus.AddSkillForgeConsumers();
+            bus.AddSkillForgeClient();
+        });
+        services?.Invoke(builder.Services);
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+}
