@@ -33,7 +33,14 @@ public static class CliApp
         }
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = environment.Output, Error = environment.Output });
+            // System.CommandLine's default handler would print any exception and return 1 ("rejected or not found");
+            // infrastructure failures get their own exit code, and a bug keeps its stack trace.
+            return await parsed.InvokeAsync(new InvocationConfiguration
+            {
+                Output = environment.Output,
+                Error = environment.Output,
+                EnableDefaultExceptionHandler = false,
+            });
         }
         catch (Exception e) when (IsInfrastructure(e))
         {

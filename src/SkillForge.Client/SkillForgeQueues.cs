@@ -1,6 +1,6 @@
 namespace SkillForge.Client;
 
-/// <summary>The worker's queues, named for operators (DESIGN.md §6). Clients send requests straight to them.</summary>
+/// <summary>The worker's queues, named for operators (DESIGN.md §6).</summary>
 public static class SkillForgeQueues
 {
     public const string ChatTurns = "skillforge-chat-turns";
@@ -8,5 +8,11 @@ public static class SkillForgeQueues
     public const string SessionErasure = "skillforge-session-erasure";
     public const string Cleanup = "skillforge-cleanup";
 
-    public static Uri Address(string queue) => new($"queue:{queue}");
+    /// <summary>
+    /// Where a sender sends to reach <paramref name="queue"/>: the fanout exchange of the same name that the worker
+    /// (and ops/rabbitmq/definitions.json) binds to the queue. Not <c>queue:</c>: with that address MassTransit
+    /// declares the queue from the sender's side as a classic queue, which RabbitMQ refuses for the worker's quorum
+    /// queues (PRECONDITION_FAILED, inequivalent arg 'x-queue-type'). Only the worker declares its queues.
+    /// </summary>
+    public static Uri Address(string queue) => new($"exchange:{queue}");
 }

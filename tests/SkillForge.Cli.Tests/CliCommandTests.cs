@@ -103,8 +103,69 @@ public sealed class CliCommandTests(RealWorkerFixture worker) : IClassFixture<Re
     public async Task Should_exit_with_usage_for_bad_arguments()
     {
         var (exit, output) = await CliRunner.RunAsync("", "history", "--tenant", "t");
+        var (timeoutExit, timeout) = await CliRunner.RunAsync("", "history", "-t", "t", "-s", "s", "--timeout", "0");
+
         Assert.Equal(2, exit);
         Assert.Contains("--session", output);
+        Assert.Equal(2, timeoutExit);
+        Assert.Contains("--timeout must be 1 to 600 seconds", timeout);
+    }
+
+    [Fact]
+    public async Task Should_list_a_tenants_sessions_as_a_table_and_as_json_and_page_with_after()
+    {
+        var tenant = TestIds.Tenant();
+        await worker.Client.SendTurnAsync(tenant, "a-session", "I want a skill that formats SQL queries");
+        await worker.Client.SendTurnAsync(tenant, "b-session", "I want a skill that lints YAML");
+
+        var (tableExit, table) = await CliRunner.RunAsync("", "sessions", "-t", tenant);
+        var (pageExit, page) = await CliRunner.RunAsync("", "sessions", "-t", tenant, "--limit", "1", "--json");
+        var (nextExit, next) = await CliRunner.RunAsync("", "sessions", "-t", tenant, "--after", "a-session", "--json");
+        var (badExit, bad) = await CliRunner.RunAsync("", "sessions", "-t", tenant, "--status", "sleeping");
+
+        Assert.Equal((0, 0, 0), (tableExit, pageExit, nextExit));
+        Assert.Contains("a-session", table);
+        Assert.Contains("b-session", table);
+        Assert.Equal(["a-session"], SessionIds(page));
+        Assert.Equal(["b-session"], SessionIds(next));
+        Assert.Equal(2, badExit);
+        Assert.Contains("sleeping", bad);
+    }
+
+    [Fact]
+    public async Task Should_report_a_current_schema_on_migrate()
+    {
+        var (exit, output) = await CliRunner.RunAsync("", "migrate");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Schema is current", output);
+    }
+
+    [Fact]
+    public async Task Should_exit_with_infrastructure_when_postgres_is_unreachable()
+    {
+        var (exit, output) = await CliRunner.RunWithAsync(
+            new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = "Host=127.0.0.1;Port=1;Username=x;Password=x;Database=x;Timeout=2" },
+            "", "sessions", "-t", TestIds.Tenant());
+
+        Assert.Equal(3, exit);
+        Assert.StartsWith("error:", output);
+    }
+
+    [Fact]
+    public async Task Should_exit_with_infrastructure_when_the_broker_is_unreachable()
+    {
+        var (exit, output) = await CliRunner.RunWithAsync(new Dictionary<string, string?> { ["RabbitMq:Port"] = "1" },
+            "", "history", "-t", TestIds.Tenant(), "-s", "s", "--timeout", "2");
+
+        Assert.Equal(3, exit);
+        Assert.StartsWith("error:", output);
+    }
+
+    private static string[] SessionIds(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.EnumerateArray().Select(s => s.GetProperty("sessionId").GetString()!).ToArray();
     }
 
     /// <summary>Puts a MassTransit envelope of a ProcessChatTurn into skillforge-chat-turns_error, as a failed turn would be.</summary>

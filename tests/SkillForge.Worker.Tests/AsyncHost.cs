@@ -7,6 +7,8 @@ internal sealed class AsyncHost(IHost host) : IAsyncDisposable
 {
     public IServiceProvider Services => host.Services;
 
+    public Task StopAsync() => host.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
         await host.StopAsync();

@@ -13,10 +13,23 @@ internal static class CliOptions
 
     public static Option<bool> Yes() => new("--yes", "-y") { Description = "Do not ask for confirmation" };
 
+    /// <summary>Seconds ("30") or a time span ("00:01:30"); a bare number is never read as days.</summary>
     public static Option<TimeSpan> Timeout(int seconds) => new("--timeout")
     {
-        Description = "How long to wait for the worker",
+        Description = "How long to wait for the worker, in seconds (1–600)",
         DefaultValueFactory = _ => TimeSpan.FromSeconds(seconds),
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            var value = int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var whole)
+                ? TimeSpan.FromSeconds(whole)
+                : TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var span) ? span : TimeSpan.Zero;
+            if (value < TimeSpan.FromSeconds(1) || value > TimeSpan.FromMinutes(10))
+            {
+                result.AddError($"--timeout must be 1 to 600 seconds, got '{text}'.");
+            }
+            return value;
+        },
     };
 
     /// <summary>Asks a yes/no question on the command's input; anything but y/yes is no.</summary>

@@ -8,13 +8,25 @@ internal static class CliOutput
 {
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public static IAnsiConsole Console(CliEnvironment environment) => AnsiConsole.Create(new AnsiConsoleSettings
+    /// <summary>Width of tables written to a pipe, a file or a test's writer, where there is no terminal to measure.</summary>
+    private const int RedirectedWidth = 160;
+
+    public static IAnsiConsole Console(CliEnvironment environment)
     {
-        Out = new AnsiConsoleOutput(environment.Output),
-        Ansi = AnsiSupport.Detect,
-        ColorSystem = ColorSystemSupport.Detect,
-        Interactive = InteractionSupport.No,
-    });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(environment.Output),
+            Ansi = AnsiSupport.Detect,
+            ColorSystem = ColorSystemSupport.Detect,
+            Interactive = InteractionSupport.No,
+        });
+        if (environment.Output != System.Console.Out || System.Console.IsOutputRedirected)
+        {
+            // Spectre would otherwise guess a width (often 80 or less) and wrap every cell of a table.
+            console.Profile.Width = RedirectedWidth;
+        }
+        return console;
+    }
 
     public static Task JsonAsync<T>(CliEnvironment environment, T value) =>
         environment.Output.WriteLineAsync(JsonSerializer.Serialize(value, JsonOptions));

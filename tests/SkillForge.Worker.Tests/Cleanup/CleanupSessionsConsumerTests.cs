@@ -74,14 +74,22 @@ public sealed class CleanupSessionsConsumerTests : IAsyncLifetime
         await using var first = new AsyncHost(await WorkerTestHost.StartAsync(s => s.AddHostedService<CleanupScheduler>(), settings));
         await using var second = new AsyncHost(await WorkerTestHost.StartAsync(s => s.AddHostedService<CleanupScheduler>(), settings));
 
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        // Wait for three ticks (a second apart) rather than a fixed time: under a loaded test run a host may start late.
+        await using var connection = await _db.Admin.OpenConnectionAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM cleanup_ticks") < 3)
+        {
+            await Task.Delay(200, timeout.Token);
+        }
+        var harnesses = new[] { first, second }.Select(h => h.Services.GetRequiredService<ITestHarness>()).ToList();
+        await first.StopAsync();
+        await second.StopAsync();
 
-        var consumed = new[] { first, second }
-            .SelectMany(h => h.Services.GetRequiredService<ITestHarness>().GetConsumerHarness<CleanupSessionsConsumer>().Consumed.Select<CleanupSessions>())
+        var ticks = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM cleanup_ticks");
+        var consumed = harnesses
+            .SelectMany(h => h.GetConsumerHarness<CleanupSessionsConsumer>().Consumed.Select<CleanupSessions>())
             .Select(m => m.Context.Message.AsOf!.Value)
             .ToList();
-        await using var connection = await _db.Admin.OpenConnectionAsync();
-        var ticks = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM cleanup_ticks");
         Assert.True(ticks >= 3, $"expected a tick a second, got {ticks}");
         Assert.Equal(consumed.Count, consumed.Distinct().Count());
         Assert.InRange(consumed.Count, ticks - 1, ticks); // the tick claimed at the very end may still be in flight
