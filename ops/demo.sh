@@ -9,7 +9,9 @@ LOGS="$ROOT/.data/logs"
 mkdir -p "$LOGS"
 
 echo "== building"
-dotnet build -c Release -v q -nologo src/SkillForge.Worker src/SkillForge.Cli >/dev/null
+for project in src/SkillForge.Worker src/SkillForge.Cli; do
+  dotnet build -c Release -v q -nologo "$project" >/dev/null
+done
 WORKER="$ROOT/src/SkillForge.Worker/bin/Release/net10.0/SkillForge.Worker"
 CLI="$ROOT/src/SkillForge.Cli/bin/Release/net10.0/skillforge"
 SESSION="demo-$(date +%s)"

@@ -14,7 +14,9 @@ namespace SkillForge.Testing;
 /// </summary>
 public static class RealWorker
 {
-    public static async Task<WebApplication> StartWorkerAsync(IDictionary<string, string?>? settings = null)
+    /// <param name="settings">Configuration over the test servers' (e.g. another virtual host).</param>
+    /// <param name="services">Registrations ahead of the worker's own; the worker's are TryAdd, so these win (e.g. an agent).</param>
+    public static async Task<WebApplication> StartWorkerAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         await SharedDatabase.EnsureMigratedAsync();
         var app = WorkerApp.Build([], builder =>
@@ -31,13 +33,14 @@ public static class RealWorker
             {
                 builder.Configuration.AddInMemoryCollection(settings);
             }
+            services?.Invoke(builder.Services);
         });
         await app.StartAsync();
         return app;
     }
 
     /// <summary>An upstream service: its own bus on the same broker, with <see cref="SkillForgeClient"/>.</summary>
-    public static async Task<IHost> StartUpstreamAsync()
+    public static async Task<IHost> StartUpstreamAsync(string? virtualHost = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddMassTransit(bus =>
@@ -45,7 +48,7 @@ public static class RealWorker
             bus.AddSkillForgeClient();
             bus.UsingRabbitMq((context, rabbit) =>
             {
-                rabbit.Host(TestServers.RabbitMqHost, TestServers.RabbitMqVirtualHost, host =>
+                rabbit.Host(TestServers.RabbitMqHost, virtualHost ?? TestServers.RabbitMqVirtualHost, host =>
                 {
                     host.Username(TestServers.RabbitMqUsername);
                     host.Password(TestServers.RabbitMqPassword);

@@ -22,6 +22,13 @@ public static class TestServers
 
     public static string RabbitMqPassword { get; } = FromEnvironment("RabbitMq__Password", "skillforge");
 
+    /// <summary>The management HTTP API, for tests that create a virtual host of their own.</summary>
+    public static Uri RabbitMqManagement { get; } = new(FromEnvironment("RabbitMq__Management", "http://127.0.0.1:15672/"));
+
+    public static string RabbitMqAdminUsername { get; } = FromEnvironment("RabbitMq__AdminUsername", "admin");
+
+    public static string RabbitMqAdminPassword { get; } = FromEnvironment("RabbitMq__AdminPassword", "admin");
+
     /// <summary>Connection settings as configuration keys, for hosts built in tests.</summary>
     public static IEnumerable<KeyValuePair<string, string?>> AsConfiguration() =>
     [

@@ -53,6 +53,7 @@ public sealed class SchemaMigrator(MaintenanceDatabase database, ILogger<SchemaM
                 logger.LogInformation("Applied migration {Version} {Name}", migration.Version, migration.Name);
                 newlyApplied.Add(migration.Version);
             }
+            logger.LogInformation("Schema at migration {Version}; {Count} applied now", EmbeddedMigrations[^1].Version, newlyApplied.Count);
             return newlyApplied;
         }
         finally

@@ -1,0 +1,43 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+
+namespace SkillForge.Testing;
+
+/// <summary>
+/// A RabbitMQ virtual host of one test's own (created through the management API, deleted afterwards): for tests
+/// that must be the only consumer of the worker's queues, which every other worker in the test run shares.
+/// </summary>
+public sealed class TestVirtualHost : IAsyncDisposable
+{
+    private readonly HttpClient _http;
+
+    private TestVirtualHost(HttpClient http, string name)
+    {
+        _http = http;
+        Name = name;
+    }
+
+    public string Name { get; }
+
+    public static async Task<TestVirtualHost> CreateAsync()
+    {
+        var http = new HttpClient { BaseAddress = TestServers.RabbitMqManagement };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TestServers.RabbitMqAdminUsername}:{TestServers.RabbitMqAdminPassword}")));
+        var name = $"skillforge-test-{Guid.NewGuid():N}";
+        (await http.PutAsJsonAsync($"api/vhosts/{name}", new { description = "a test's own" })).EnsureSuccessStatusCode();
+        (await http.PutAsJsonAsync($"api/permissions/{name}/{TestServers.RabbitMqUsername}",
+            new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+        return new TestVirtualHost(http, name);
+    }
+
+    /// <summary>Points a worker (or any host reading the <c>RabbitMq</c> section) at this virtual host.</summary>
+    public IDictionary<string, string?> AsConfiguration() => new Dictionary<string, string?> { ["RabbitMq:VirtualHost"] = Name };
+
+    public async ValueTask DisposeAsync()
+    {
+        await _http.DeleteAsync($"api/vhosts/{Name}");
+        _http.Dispose();
+    }
+}
