@@ -1,0 +1,116 @@
+using Dapper;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using SkillForge.Agent;
+using SkillForge.Client;
+using SkillForge.Testing;
+
+namespace SkillForge.Worker.Tests.EndToEnd;
+
+/// <summary>
+/// Issue #4 through the real worker: a whole skill-creation conversation to <c>completed</c> with the default
+/// responder, and a failing language model that loses nothing.
+/// </summary>
+public sealed class SkillConversationOverRabbitMqTests(RealWorkerFixture fixture) : IClassFixture<RealWorkerFixture>
+{
+    private SkillForgeClient Client => fixture.Client;
+
+    [Fact]
+    public async Task Should_hold_a_whole_conversation_to_completed_and_keep_the_skill_on_the_session()
+    {
+        var tenant = TestIds.Tenant();
+        var session = TestIds.Session();
+        string[] script =
+        [
+            "I want a skill called release-notes that writes release notes from merged PRs. Description: Drafts release notes "
+            + "from the PRs merged since the last tag. Steps: list merged PRs, group them by label, write the notes. "
+            + "Use it when someone prepares a release. Example: \"Write the release notes for v2.3\"",
+            "yes",
+            "sure, save it",
+        ];
+
+        var replies = new List<Contracts.ChatTurnReplied>();
+        foreach (var text in script)
+        {
+            var result = await Client.SendTurnAsync(tenant, session, text);
+            Assert.True(result.IsReplied, result.Rejected?.Reason);
+            replies.Add(result.Replied!);
+        }
+
+        Assert.Equal(("completed", "completed"), (replies[^1].State, replies[^1].Status));
+        Assert.All(replies[..^1], r => Assert.Equal("active", r.Status));
+        var history = (await Client.GetHistoryAsync(tenant, session)).History!;
+        Assert.Equal("release-notes", history.SkillName);
+        Assert.Equal(("completed", 6), (history.Status, history.Messages.Count));
+        Assert.Contains(history.Messages, m => m.Role == "assistant" && m.Content.Contains("name: release-notes", StringComparison.Ordinal));
+
+        await using (var connection = await SharedDatabase.App.OpenConnectionAsync())
+        {
+            // Row-level security: the app role sees a tenant's rows only once it names the tenant.
+            await connection.ExecuteAsync("SELECT set_config('skillforge.tenant_id', @tenant, false)", new { tenant });
+            var row = await connection.QuerySingleAsync<(DateTime? CompletedAt, string SkillMd)>(
+                "SELECT completed_at, context->>'generated_skill_md' FROM sessions WHERE tenant_id = @tenant AND session_id = @session",
+                new { tenant, session });
+            Assert.NotNull(row.CompletedAt);
+            Assert.StartsWith("---\nname: release-notes\ndescription: ", row.SkillMd, StringComparison.Ordinal);
+        }
+
+        // Completed is terminal: a further turn is refused and writes nothing.
+        var after = await Client.SendTurnAsync(tenant, session, "one more thing");
+        Assert.Equal("session_closed", after.Rejected!.Code);
+        Assert.Equal(6, (await Client.GetHistoryAsync(tenant, session)).History!.Messages.Count);
+    }
+
+    [Fact]
+    public async Task Should_keep_every_message_and_apologise_when_the_language_model_fails()
+    {
+        var tenant = TestIds.Tenant();
+        var session = TestIds.Session();
+        var model = new BrokenChatClient();
+        await using var worker = await RealWorker.StartWorkerAsync(
+            services: s => s.AddKeyedSingleton<IChatClient>(AgentHostingExtensions.ChatClientKey, model));
+
+        // Two workers now consume the queue; send until the broken one has answered at least twice.
+        var replies = new List<Contracts.ChatTurnReplied>();
+        for (var i = 0; i < 40 && model.Calls < 2; i++)
+        {
+            var result = await Client.SendTurnAsync(tenant, session, $"detail {i}: it summarises pull requests");
+            Assert.True(result.IsReplied, result.Rejected?.Reason);
+            replies.Add(result.Replied!);
+        }
+
+        Assert.True(model.Calls >= 2, "the worker with the failing model never took a turn");
+        var apologies = replies.Where(r => r.Reply.StartsWith("I'm sorry — the language model", StringComparison.Ordinal)).ToList();
+        Assert.Equal(model.Calls, apologies.Count);
+        Assert.All(apologies, r => Assert.Equal(("gathering_details", "active"), (r.State, r.Status)));
+
+        var history = (await Client.GetHistoryAsync(tenant, session)).History!;
+        Assert.Equal(replies.Count * 2, history.Messages.Count);
+        Assert.Equal(Enumerable.Range(0, replies.Count).Select(i => $"detail {i}: it summarises pull requests"),
+            history.Messages.Where(m => m.Role == "user").Select(m => m.Content));
+        Assert.Equal(replies.Select(r => r.Reply), history.Messages.Where(m => m.Role == "assistant").Select(m => m.Content));
+    }
+
+    /// <summary>A language model whose endpoint refuses every call, as an unreachable provider would.</summary>
+    private sealed class BrokenChatClient : IChatClient
+    {
+        private int _calls;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _calls);
+            throw new HttpRequestException("Connection refused (127.0.0.1:9)");
+        }
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+}
