@@ -24,7 +24,9 @@ internal static class BenchBus
         builder.Services.AddMassTransit(bus =>
         {
             bus.AddSkillForgeClient();
-            bus.AddRequestClient<EchoRequest>(new Uri($"queue:{EchoQueue}"));
+            // exchange:, as the client does (SkillForgeQueues.Address): a queue: address would declare a classic
+            // queue from the sender's side, which RabbitMQ refuses for this quorum queue.
+            bus.AddRequestClient<EchoRequest>(new Uri($"exchange:{EchoQueue}"));
             bus.AddConsumer<EchoConsumer>();
             bus.UsingRabbitMq((context, rabbit) =>
             {

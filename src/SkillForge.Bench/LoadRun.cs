@@ -14,16 +14,21 @@ internal static class LoadRun
         await RunForAsync(Math.Min(senders, 4), TimeSpan.FromSeconds(2), call, new LatencyRecorder());
         var recorder = new LatencyRecorder();
         var started = Stopwatch.GetTimestamp();
-        var errors = await RunForAsync(senders, duration, call, recorder);
+        var (errors, firstError) = await RunForAsync(senders, duration, call, recorder);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var result = new Result(scenario, senders, recorder.Count / seconds, recorder.PercentileMs(50), recorder.PercentileMs(99), recorder.Count, errors);
         Console.WriteLine($"  {scenario,-10} {senders,3} senders: {result.PerSecond,8:F0}/s  p50 {result.P50Ms,7:F2} ms  p99 {result.P99Ms,7:F2} ms  errors {errors}");
+        if (firstError is not null)
+        {
+            Console.WriteLine($"    first error: {firstError.GetType().Name}: {firstError.Message}");
+        }
         return result;
     }
 
-    private static async Task<long> RunForAsync(int senders, TimeSpan duration, Func<int, long, Task<bool>> call, LatencyRecorder recorder)
+    private static async Task<(long Errors, Exception? First)> RunForAsync(int senders, TimeSpan duration, Func<int, long, Task<bool>> call, LatencyRecorder recorder)
     {
         var errors = 0L;
+        Exception? first = null;
         var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         await Task.WhenAll(Enumerable.Range(0, senders).Select(s => Task.Run(async () =>
         {
@@ -38,12 +43,13 @@ internal static class LoadRun
                         continue;
                     }
                 }
-                catch (Exception)
+                catch (Exception e)
                 {
+                    Interlocked.CompareExchange(ref first, e, null);
                 }
                 Interlocked.Increment(ref errors);
             }
         })));
-        return errors;
+        return (errors, first);
     }
 }

@@ -42,4 +42,9 @@ internal static partial class WorkerLog
     [LoggerMessage(EventId = 2006, Level = LogLevel.Warning,
         Message = "PostgreSQL unavailable for turn {TurnId} of {TenantId}/{SessionId}; trying again in {PauseMs} ms ({Error})")]
     public static partial void StoreUnavailable(ILogger logger, string tenantId, string sessionId, Guid turnId, double pauseMs, string error);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Error,
+        Message = "{MessageType} {MessageId} of {TenantId}/{SessionId} failed for good ({ExceptionType}); it goes to {Queue}_error")]
+    public static partial void MessageFaulted(ILogger logger, Exception exception, string messageType, Guid? messageId, string? tenantId,
+        string? sessionId, string queue, string exceptionType);
 }

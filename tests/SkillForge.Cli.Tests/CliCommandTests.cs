@@ -181,7 +181,9 @@ public sealed class CliCommandTests(RealWorkerFixture worker) : IClassFixture<Re
         await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
         var errorQueue = $"{SkillForgeQueues.ChatTurns}_error";
-        await channel.QueueDeclareAsync(errorQueue, durable: true, exclusive: false, autoDelete: false);
+        // As MassTransit declares it at the first fault: the same quorum type as the endpoint's queue.
+        await channel.QueueDeclareAsync(errorQueue, durable: true, exclusive: false, autoDelete: false,
+            arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" });
         var envelope = JsonSerializer.Serialize(new
         {
             messageId = Guid.NewGuid(),

@@ -16,6 +16,8 @@ public static class TestServers
 
     public static string RabbitMqHost { get; } = FromEnvironment("RabbitMq__Host", "127.0.0.1");
 
+    public static int RabbitMqPort { get; } = int.Parse(FromEnvironment("RabbitMq__Port", "5672"), System.Globalization.CultureInfo.InvariantCulture);
+
     public static string RabbitMqVirtualHost { get; } = FromEnvironment("RabbitMq__VirtualHost", "skillforge");
 
     public static string RabbitMqUsername { get; } = FromEnvironment("RabbitMq__Username", "skillforge");
@@ -36,6 +38,7 @@ public static class TestServers
         new("ConnectionStrings:PostgresAdmin", PostgresAdmin),
         new("ConnectionStrings:Redis", Redis),
         new("RabbitMq:Host", RabbitMqHost),
+        new("RabbitMq:Port", RabbitMqPort.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         new("RabbitMq:VirtualHost", RabbitMqVirtualHost),
         new("RabbitMq:Username", RabbitMqUsername),
         new("RabbitMq:Password", RabbitMqPassword),

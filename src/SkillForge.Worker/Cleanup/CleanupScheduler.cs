@@ -9,8 +9,10 @@ namespace SkillForge.Worker.Cleanup;
 
 /// <summary>
 /// Sends <see cref="CleanupSessions"/> on the cron schedule. Every instance runs this; each tick is claimed in
-/// PostgreSQL by exactly one of them (<see cref="CleanupTicks"/>), so a tick produces one run. On start-up the
-/// latest tick that has passed is claimed too, so a tick missed while every instance was down runs once.
+/// PostgreSQL by one of them (<see cref="CleanupTicks"/>), so a tick produces one run. A send that fails (the
+/// broker away) is tried again every 5 s under the same claim until it lands; only then is the tick marked sent.
+/// On start-up the latest tick that has passed is claimed too, so a tick missed while every instance was down, or
+/// left unsent by an instance that died, runs once.
 /// Quartz supplies the cron arithmetic; its clustered job store would add a dozen tables for what one row does here.
 /// </summary>
 public sealed class CleanupScheduler(
@@ -81,6 +83,7 @@ public sealed class CleanupScheduler(
         }
         var endpoint = await bus.GetSendEndpoint(SkillForgeQueues.Address(SkillForgeQueues.Cleanup));
         await endpoint.Send(new CleanupSessions(tick, DryRun: false), cancellationToken);
+        await ticks.MarkSentAsync(tick, _instance, cancellationToken);
         WorkerLog.CleanupScheduled(logger, tick);
     }
 

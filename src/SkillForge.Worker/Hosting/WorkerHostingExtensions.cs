@@ -26,6 +26,8 @@ public static class WorkerHostingExtensions
         services.AddMassTransit(bus =>
         {
             bus.AddSkillForgeConsumers();
+            // MassTransit's own check stays for /health (all checks) but not readiness: BrokerHealthCheck decides that.
+            bus.ConfigureHealthCheckOptions(health => health.Tags.Add("masstransit"));
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 var options = context.GetRequiredService<Microsoft.Extensions.Options.IOptions<RabbitMqOptions>>().Value;
@@ -52,6 +54,7 @@ public static class WorkerHostingExtensions
         services.Configure<HostOptions>(o => o.ShutdownTimeout = stopTimeout + TimeSpan.FromSeconds(5));
 
         services.AddHealthChecks()
+            .AddCheck<BrokerHealthCheck>("rabbitmq", HealthStatus.Unhealthy, ["ready"])
             .AddCheck<PostgresHealthCheck>("postgres", HealthStatus.Unhealthy, ["ready"])
             .AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, ["ready"]);
         return builder;
@@ -78,6 +81,7 @@ public static class WorkerHostingExtensions
         bus.AddConsumer<GetSessionHistoryConsumer, GetSessionHistoryConsumerDefinition>();
         bus.AddConsumer<EraseSessionConsumer, EraseSessionConsumerDefinition>();
         bus.AddConsumer<CleanupSessionsConsumer, CleanupSessionsConsumerDefinition>();
+        bus.AddConsumeObserver<FaultedMessageLogger>();
         return bus;
     }
 }

@@ -13,6 +13,21 @@ public sealed class SkillForgeMetrics : IDisposable
     public const string MeterName = "SkillForge";
     public static readonly ActivitySource ActivitySource = new("SkillForge");
 
+    /// <summary>
+    /// Bucket bounds in seconds from 1 ms to 10 s, with 200 ms and 500 ms (the alert thresholds in
+    /// ops/prometheus/alerts.yml) among them. Without them the SDK's default bounds (0, 5, 10, … 10000, made for
+    /// milliseconds) put every turn into the first bucket and no quantile could be told apart.
+    /// </summary>
+    public static readonly IReadOnlyList<double> SecondsBuckets =
+        [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    /// <summary>Cleanup runs take from a fraction of a second to an hour.</summary>
+    public static readonly IReadOnlyList<double> CleanupSecondsBuckets = [0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600];
+
+    /// <summary>Context sizes from 1 KB to 16 MB, with 1 MB (the SkillForgeContextLarge alert) among them.</summary>
+    public static readonly IReadOnlyList<long> ContextBytesBuckets =
+        [1_000, 4_000, 16_000, 64_000, 250_000, 500_000, 1_000_000, 4_000_000, 16_000_000];
+
     private readonly Meter _meter;
     private readonly Counter<long> _turns;
     private readonly Histogram<double> _turnDuration;
@@ -30,16 +45,17 @@ public sealed class SkillForgeMetrics : IDisposable
     {
         _meter = meterFactory.Create(MeterName);
         _turns = _meter.CreateCounter<long>("skillforge.turns", "{turn}", "Chat turns processed, by outcome (replied, replayed, rejected, failed) and rejection code");
-        _turnDuration = _meter.CreateHistogram<double>("skillforge.turn.duration", "s", "Time to process a chat turn, validation to answer");
-        _storeAppend = _meter.CreateHistogram<double>("skillforge.store.append.duration", "s", "PostgreSQL append of one turn");
-        _storeLoad = _meter.CreateHistogram<double>("skillforge.store.load.duration", "s", "PostgreSQL load of one session");
+        _turnDuration = Seconds("skillforge.turn.duration", "Time to process a chat turn, validation to answer", SecondsBuckets);
+        _storeAppend = Seconds("skillforge.store.append.duration", "PostgreSQL append of one turn", SecondsBuckets);
+        _storeLoad = Seconds("skillforge.store.load.duration", "PostgreSQL load of one session", SecondsBuckets);
         _storeErrors = _meter.CreateCounter<long>("skillforge.store.errors", "{error}", "PostgreSQL operations that failed, by operation");
         _cache = _meter.CreateCounter<long>("skillforge.cache.lookups", "{lookup}", "Redis session cache use, by result (hit, miss, error, bypassed)");
         _conflicts = _meter.CreateCounter<long>("skillforge.concurrency.conflicts", "{conflict}", "Version races lost and recomputed");
         _sessions = _meter.CreateCounter<long>("skillforge.sessions.transitions", "{session}", "Sessions created, completed, abandoned, erased, purged");
-        _contextSize = _meter.CreateHistogram<long>("skillforge.session.context.size", "By", "Stored size of a session's agent context (watch for growth past ~1 MB)");
+        _contextSize = _meter.CreateHistogram("skillforge.session.context.size", "By", "Stored size of a session's agent context (watch for growth past ~1 MB)",
+            tags: null, advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = ContextBytesBuckets });
         _cleanupSessions = _meter.CreateCounter<long>("skillforge.cleanup.sessions", "{session}", "Sessions changed by cleanup, by action (abandoned, deleted)");
-        _cleanupDuration = _meter.CreateHistogram<double>("skillforge.cleanup.duration", "s", "Duration of a cleanup run");
+        _cleanupDuration = Seconds("skillforge.cleanup.duration", "Duration of a cleanup run", CleanupSecondsBuckets);
         _meter.CreateObservableGauge("skillforge.sessions", statusGauge.Observe, "{session}", "Sessions stored, by status (refreshed at most every 30 s)");
         cache.Observed += e => _cache.Add(1, new KeyValuePair<string, object?>("result", e.ToString().ToLowerInvariant()));
     }
@@ -78,6 +94,10 @@ public sealed class SkillForgeMetrics : IDisposable
     }
 
     public void Dispose() => _meter.Dispose();
+
+    // The bounds travel as advice on the instrument, so every exporter (Prometheus, OTLP) uses the same ones.
+    private Histogram<double> Seconds(string name, string description, IReadOnlyList<double> buckets) =>
+        _meter.CreateHistogram(name, "s", description, tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = buckets });
 
     private void RecordTurn(double seconds, string outcome, string? code)
     {

@@ -1,13 +1,14 @@
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using SkillForge.Agent;
-using SkillForge.Agent.Interview;
 using SkillForge.Client;
 using SkillForge.Contracts;
 using SkillForge.Sessions;
 using SkillForge.Testing;
 using SkillForge.Worker.ChatTurns;
+using SkillForge.Worker.Tests.Observability;
 
 namespace SkillForge.Worker.Tests.ChatTurns;
 
@@ -21,7 +22,8 @@ public sealed class ChatTurnFaultTests
     public async Task Should_retry_a_transient_fault_and_apply_the_turn_once()
     {
         var agent = new FaultingAgent(new TimeoutException("the model timed out"), failures: 2);
-        await using var host = new AsyncHost(await WorkerTestHost.StartAsync(s => s.AddSingleton<ISkillAgent>(agent)));
+        var logs = new CapturingLoggerProvider();
+        await using var host = new AsyncHost(await WorkerTestHost.StartAsync(s => s.AddSingleton<ISkillAgent>(agent).AddLogging(b => b.AddProvider(logs))));
         var tenant = TestIds.Tenant();
         var session = TestIds.Session();
 
@@ -32,13 +34,16 @@ public sealed class ChatTurnFaultTests
         Assert.Equal(3, agent.Calls);
         var history = await host.Services.GetRequiredService<SessionStore>().ReadHistoryAsync(new SessionKey(tenant, session), 100, null, default);
         Assert.Equal(2, history!.Messages.Count);
+        Assert.Equal(2, logs.Entries.Count(e => e.EventId == 2006)); // a warning per failed attempt
+        Assert.DoesNotContain(logs.Entries, e => e.EventId == 2009); // and no "failed for good"
     }
 
     [Fact]
     public async Task Should_fault_a_turn_that_hits_a_bug_at_once_and_write_nothing()
     {
         var agent = new FaultingAgent(new InvalidOperationException("a bug in the agent"), failures: int.MaxValue);
-        await using var host = new AsyncHost(await WorkerTestHost.StartAsync(s => s.AddSingleton<ISkillAgent>(agent)));
+        var logs = new CapturingLoggerProvider();
+        await using var host = new AsyncHost(await WorkerTestHost.StartAsync(s => s.AddSingleton<ISkillAgent>(agent).AddLogging(b => b.AddProvider(logs))));
         var harness = host.Services.GetRequiredService<ITestHarness>();
         var tenant = TestIds.Tenant();
         var session = TestIds.Session();
@@ -51,19 +56,11 @@ public sealed class ChatTurnFaultTests
         Assert.IsType<InvalidOperationException>(consumed.Exception);
         Assert.True(await harness.Sent.Any<Fault<ProcessChatTurn>>()); // to the requester; the message itself goes to _error
         Assert.Null(await host.Services.GetRequiredService<SessionStore>().LoadAsync(new SessionKey(tenant, session), default));
+        // One Error line for the operator, with the ids, once the message is given up on.
+        var given = Assert.Single(logs.Entries, e => e.EventId == 2009);
+        Assert.Equal(LogLevel.Error, given.Level);
+        Assert.Contains($"ProcessChatTurn {consumed.Context.MessageId} of {tenant}/{session} failed for good (InvalidOperationException)", given.Message);
     }
 
     private static SkillForgeClient ClientOf(AsyncHost host) => host.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
-
-    /// <summary>The offline agent, throwing <paramref name="fault"/> on its first <paramref name="failures"/> calls.</summary>
-    private sealed class FaultingAgent(Exception fault, int failures) : ISkillAgent
-    {
-        private readonly SkillAgent _inner = new(new InterviewResponder());
-        private int _calls;
-
-        public int Calls => _calls;
-
-        public Task<AgentTurnResult> RespondAsync(AgentTurnInput input, CancellationToken cancellationToken) =>
-            Interlocked.Increment(ref _calls) <= failures ? throw fault : _inner.RespondAsync(input, cancellationToken);
-    }
 }

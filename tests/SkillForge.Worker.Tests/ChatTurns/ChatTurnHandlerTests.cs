@@ -145,6 +145,51 @@ public sealed class ChatTurnHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_reject_a_turn_whose_session_cleanup_abandons_while_the_turn_is_in_flight()
+    {
+        var first = Turn(TestIds.Tenant(), TestIds.Session(), "I want a skill that formats SQL");
+        await Handler.HandleAsync(first, default); // the cache now holds the session as active
+        await using var cleanup = await SharedDatabase.Admin.OpenConnectionAsync();
+        await using var transaction = await cleanup.BeginTransactionAsync();
+        // What a cleanup batch does to the row: lock it and mark it abandoned, not committed yet.
+        await cleanup.ExecuteAsync("""
+            SELECT 1 FROM sessions WHERE tenant_id = @t AND session_id = @s FOR UPDATE;
+            UPDATE sessions SET status = 'abandoned', abandoned_at = now() WHERE tenant_id = @t AND session_id = @s;
+            """, new { t = first.TenantId, s = first.SessionId }, transaction);
+
+        var turn = Handler.HandleAsync(Turn(first.TenantId, first.SessionId, "one more thing"), default);
+        await Task.Delay(500);
+        var waitedForCleanup = !turn.IsCompleted;
+        await transaction.CommitAsync();
+        var outcome = await turn;
+
+        Assert.True(waitedForCleanup, "the append did not wait for the cleanup's row lock");
+        Assert.Equal(ChatTurnHandler.SessionClosed, outcome.Rejected!.Code);
+        Assert.Equal(2, await CountMessagesAsync(Key(first)));
+    }
+
+    [Fact]
+    public async Task Should_reject_a_turn_on_a_session_being_purged_and_leave_no_stray_messages()
+    {
+        var first = Turn(TestIds.Tenant(), TestIds.Session(), "I want a skill that formats SQL");
+        await Handler.HandleAsync(first, default);
+        await CloseAsync(Key(first), "abandoned");
+        await using var cleanup = await SharedDatabase.Admin.OpenConnectionAsync();
+        await using var transaction = await cleanup.BeginTransactionAsync();
+        // A purge batch mid-way: messages and row deleted, not committed yet.
+        await cleanup.ExecuteAsync("""
+            DELETE FROM messages WHERE tenant_id = @t AND session_id = @s;
+            DELETE FROM sessions WHERE tenant_id = @t AND session_id = @s;
+            """, new { t = first.TenantId, s = first.SessionId }, transaction);
+
+        var outcome = await Handler.HandleAsync(Turn(first.TenantId, first.SessionId, "one more thing"), default);
+        await transaction.CommitAsync();
+
+        Assert.Equal(ChatTurnHandler.SessionClosed, outcome.Rejected!.Code);
+        Assert.Equal(0, await CountTenantRowsAsync(first.TenantId));
+    }
+
+    [Fact]
     public async Task Should_recompute_after_losing_a_version_race_to_a_stale_cache()
     {
         var tenant = TestIds.Tenant();

@@ -6,6 +6,7 @@ using SkillForge.Client;
 using SkillForge.Contracts;
 using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
+using SkillForge.Sessions.Retention;
 using SkillForge.Testing;
 using SkillForge.Worker.ChatTurns;
 using SkillForge.Worker.Cleanup;
@@ -96,6 +97,30 @@ public sealed class CleanupSessionsConsumerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_send_a_tick_whose_claimer_died_before_sending_once_the_lease_is_over()
+    {
+        var tick = await ClaimedButUnsentTickAsync(claimedAgo: CleanupTicks.Lease + TimeSpan.FromMinutes(1));
+
+        await using var host = await DailySchedulerAsync();
+        var sent = await NextScheduledAsync(host);
+
+        Assert.Equal(tick, sent);
+        await using var connection = await _db.Admin.OpenConnectionAsync();
+        Assert.NotNull(await connection.ExecuteScalarAsync<DateTime?>("SELECT sent_at FROM cleanup_ticks WHERE tick = @tick", new { tick = tick.UtcDateTime }));
+    }
+
+    [Fact]
+    public async Task Should_leave_a_tick_to_the_instance_that_claimed_it_within_the_lease()
+    {
+        await ClaimedButUnsentTickAsync(claimedAgo: TimeSpan.FromSeconds(10));
+
+        await using var host = await DailySchedulerAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        Assert.False(await host.Services.GetRequiredService<ITestHarness>().Sent.Any<CleanupSessions>());
+    }
+
+    [Fact]
     public void Should_find_the_latest_tick_that_has_passed_for_a_missed_run()
     {
         var cron = new Quartz.CronExpression("0 0 3 * * ?", TimeZoneInfo.Utc);
@@ -104,6 +129,33 @@ public sealed class CleanupSessionsConsumerTests : IAsyncLifetime
             CleanupScheduler.LatestTickAtOrBefore(cron, new DateTimeOffset(2026, 11, 24, 9, 30, 0, TimeSpan.Zero)));
         Assert.Equal(new DateTimeOffset(2026, 11, 23, 3, 0, 0, TimeSpan.Zero),
             CleanupScheduler.LatestTickAtOrBefore(cron, new DateTimeOffset(2026, 11, 24, 2, 59, 59, TimeSpan.Zero)));
+    }
+
+    /// <summary>The daily 03:00 tick that has passed, claimed by an instance that never sent it.</summary>
+    private async Task<DateTimeOffset> ClaimedButUnsentTickAsync(TimeSpan claimedAgo)
+    {
+        var tick = CleanupScheduler.LatestTickAtOrBefore(new Quartz.CronExpression(DailyCron, TimeZoneInfo.Utc), DateTimeOffset.UtcNow)!.Value;
+        await using var connection = await _db.Admin.OpenConnectionAsync();
+        await connection.ExecuteAsync(
+            "INSERT INTO cleanup_ticks (tick, claimed_by, claimed_at) VALUES (@tick, 'a-worker-that-died', now() - @claimedAgo)",
+            new { tick = tick.UtcDateTime, claimedAgo });
+        return tick;
+    }
+
+    private const string DailyCron = "0 0 3 * * ?";
+
+    private async Task<AsyncHost> DailySchedulerAsync() => new(await WorkerTestHost.StartAsync(s => s.AddHostedService<CleanupScheduler>(),
+        new Dictionary<string, string?>(_db.AsConfiguration()) { ["Cleanup:Cron"] = DailyCron }));
+
+    private static async Task<DateTimeOffset> NextScheduledAsync(AsyncHost host)
+    {
+        var harness = host.Services.GetRequiredService<ITestHarness>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!harness.Sent.Select<CleanupSessions>().Any())
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+        return harness.Sent.Select<CleanupSessions>().First().Context.Message.AsOf!.Value;
     }
 
     private static async Task SendAsync(ITestHarness harness, CleanupSessions message)

@@ -13,17 +13,49 @@ public sealed class HealthTests
     [Fact]
     public async Task Should_be_live_and_ready_with_every_dependency_up_and_serve_metrics()
     {
-        await using var worker = await RealWorker.StartWorkerAsync();
+        // A virtual host of the test's own, so the turn below is this worker's to count.
+        await using var vhost = await TestVirtualHost.CreateAsync();
+        await using var worker = await RealWorker.StartWorkerAsync(vhost.AsConfiguration());
+        using var upstream = await RealWorker.StartUpstreamAsync(vhost.Name);
         using var http = new HttpClient { BaseAddress = Address(worker) };
+        var turn = await RealWorker.ClientOf(upstream).SendTurnAsync(TestIds.Tenant(), "s", "I want a skill that formats SQL");
 
         var live = await http.GetAsync("/health/live");
         var ready = await http.GetAsync("/health/ready");
         var metrics = await http.GetStringAsync("/metrics");
 
+        Assert.True(turn.IsReplied);
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
-        Assert.Contains("# TYPE", metrics);
+        Assert.Matches(@"skillforge_turns_total\{[^}]*outcome=""replied""[^}]*\} 1", metrics);
+        // Buckets in seconds that the alert rules (ops/prometheus/alerts.yml) can tell apart: 200 ms is one.
+        Assert.Matches(@"skillforge_store_append_duration_seconds_bucket\{[^}]*le=""0.2""[^}]*\} 1", metrics);
+        Assert.Matches(@"skillforge_turn_duration_seconds_bucket\{[^}]*le=""0.005""", metrics);
+        Assert.Matches(@"skillforge_session_context_size_bytes_bucket\{[^}]*le=""1000000""", metrics);
+        await upstream.StopAsync();
+    }
+
+    [Fact]
+    public async Task Should_report_unhealthy_while_the_broker_is_unreachable_and_ready_again_when_it_returns()
+    {
+        await using var proxy = TcpProxy.To(TestServers.RabbitMqPort);
+        await using var worker = await RealWorker.StartWorkerAsync(new Dictionary<string, string?>
+        {
+            ["RabbitMq:Port"] = proxy.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        using var http = new HttpClient { BaseAddress = Address(worker) };
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
+
+        proxy.Cut();
+        var down = await ReadyBecomesAsync(http, HttpStatusCode.ServiceUnavailable);
+        var live = await http.GetAsync("/health/live");
+        proxy.Restore();
+        var up = await ReadyBecomesAsync(http, HttpStatusCode.OK);
+
+        Assert.True(down, "/health/ready still answered 200 with the broker unreachable");
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.True(up, "/health/ready did not recover after the broker came back");
     }
 
     [Fact]
@@ -53,6 +85,19 @@ public sealed class HealthTests
 
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+    }
+
+    private static async Task<bool> ReadyBecomesAsync(HttpClient http, HttpStatusCode expected)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline; await Task.Delay(250))
+        {
+            var response = await http.GetAsync("/health/ready");
+            if (response.StatusCode == expected)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Uri Address(WebApplication worker) =>

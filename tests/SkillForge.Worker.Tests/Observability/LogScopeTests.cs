@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SkillForge.Client;
@@ -28,45 +27,5 @@ public sealed class LogScopeTests
         Assert.Equal(turnId, outcome.Scope["TurnId"]);
         Assert.NotNull(outcome.Scope["MessageId"]);
         Assert.DoesNotContain(sink.Entries, e => e.Level > LogLevel.Debug && e.Message.Contains(secret, StringComparison.Ordinal));
-    }
-
-    private sealed record Entry(int EventId, LogLevel Level, string Message, IReadOnlyDictionary<string, object?> Scope);
-
-    private sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalScope
-    {
-        private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
-
-        public ConcurrentBag<Entry> Entries { get; } = [];
-
-        public ILogger CreateLogger(string categoryName) => new CapturingLogger(this);
-
-        public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class CapturingLogger(CapturingLoggerProvider provider) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => provider._scopes.Push(state);
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                var scope = new Dictionary<string, object?>();
-                provider._scopes.ForEachScope((s, d) =>
-                {
-                    if (s is IEnumerable<KeyValuePair<string, object?>> pairs)
-                    {
-                        foreach (var pair in pairs)
-                        {
-                            d[pair.Key] = pair.Value;
-                        }
-                    }
-                }, scope);
-                provider.Entries.Add(new Entry(eventId.Id, logLevel, formatter(state, exception), scope));
-            }
-        }
     }
 }

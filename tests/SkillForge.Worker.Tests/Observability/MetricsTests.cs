@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using SkillForge.Agent;
 using SkillForge.Client;
 using SkillForge.Testing;
+using SkillForge.Worker.Tests.ChatTurns;
 using SkillForge.Worker.Observability;
 
 namespace SkillForge.Worker.Tests.Observability;
@@ -15,18 +18,7 @@ public sealed class MetricsTests
     {
         await using var host = new AsyncHost(await WorkerTestHost.StartAsync());
         var meter = host.Services.GetRequiredService<SkillForgeMetrics>();
-        var recorded = new ConcurrentBag<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == SkillForgeMetrics.MeterName)
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => recorded.Add((i.Name, v, ToDictionary(tags))));
-        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => recorded.Add((i.Name, v, ToDictionary(tags))));
-        listener.Start();
+        using var recorded = new Measurements();
         var client = host.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
         var tenant = TestIds.Tenant();
         var turnId = Guid.NewGuid();
@@ -45,6 +37,44 @@ public sealed class MetricsTests
         Assert.Contains(recorded, r => r.Instrument == "skillforge.session.context.size" && r.Value > 2);
         Assert.Contains(recorded, r => r.Instrument == "skillforge.sessions.transitions" && Equals(r.Tags["transition"], "created"));
         Assert.Contains(recorded, r => r.Instrument == "skillforge.turn.duration");
+    }
+
+    [Fact]
+    public async Task Should_count_a_turn_that_fails_for_good_as_failed()
+    {
+        var agent = new FaultingAgent(new InvalidOperationException("a bug in the agent"), failures: int.MaxValue);
+        await using var host = new AsyncHost(await WorkerTestHost.StartAsync(s => s.AddSingleton<ISkillAgent>(agent)));
+        using var recorded = new Measurements();
+        var client = host.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
+
+        await Assert.ThrowsAsync<RequestFaultException>(() => client.SendTurnAsync(TestIds.Tenant(), "s", "I want a skill that formats SQL"));
+
+        var turn = Assert.Single(recorded, r => r.Instrument == "skillforge.turns");
+        Assert.Equal("failed", turn.Tags["outcome"]);
+        Assert.Contains(recorded, r => r.Instrument == "skillforge.turn.duration" && Equals(r.Tags["outcome"], "failed"));
+        Assert.DoesNotContain(recorded, r => r.Instrument == "skillforge.store.append.duration");
+    }
+
+    /// <summary>Every measurement of the SkillForge meter while it lives.</summary>
+    private sealed class Measurements : ConcurrentBag<(string Instrument, double Value, Dictionary<string, object?> Tags)>, IDisposable
+    {
+        private readonly MeterListener _listener = new();
+
+        public Measurements()
+        {
+            _listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == SkillForgeMetrics.MeterName)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Add((i.Name, v, ToDictionary(tags))));
+            _listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Add((i.Name, v, ToDictionary(tags))));
+            _listener.Start();
+        }
+
+        public void Dispose() => _listener.Dispose();
     }
 
     private static Dictionary<string, object?> ToDictionary(ReadOnlySpan<KeyValuePair<string, object?>> tags)
