@@ -38,6 +38,16 @@ internal static class PerformanceReport
         {
             md.AppendLine($"| {r.Scenario} | {r.Senders} | {r.PerSecond:F0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {r.Count:N0} | {r.Errors} |");
         }
+        md.AppendLine().AppendLine("## Where the CPU goes (ms of CPU per request, by process)").AppendLine()
+          .AppendLine("Every server runs on the same cores here; \"busy\" is the share of all cores the whole system used during the step.")
+          .AppendLine()
+          .AppendLine($"| scenario | senders | busy | {string.Join(" | ", ProcessCpu.Parts)} | total |")
+          .AppendLine($"|---|---|---|{string.Concat(ProcessCpu.Parts.Select(_ => "---|"))}---|");
+        foreach (var r in ceiling.Concat(turns))
+        {
+            md.AppendLine($"| {r.Scenario} | {r.Senders} | {r.MachineBusy:P0} | {string.Join(" | ", ProcessCpu.Parts.Select(p => r.CpuMsPerRequest(p).ToString("F2")))} | " +
+                          $"{ProcessCpu.Parts.Sum(r.CpuMsPerRequest):F2} |");
+        }
         md.AppendLine().AppendLine("## Append latency as the conversation grows").AppendLine()
           .AppendLine("| messages in the session | p50 ms | p99 ms |").AppendLine("|---|---|---|");
         foreach (var g in growth)

@@ -23,8 +23,15 @@ public sealed class SkillForgeClient(
         Guid? turnId = null, string? userId = null, CancellationToken cancellationToken = default) =>
         SendTurnAsync(new ProcessChatTurn(tenantId, sessionId, turnId ?? Guid.NewGuid(), text, userId, DateTimeOffset.UtcNow), cancellationToken);
 
+    /// <exception cref="ArgumentException">The text holds a lone surrogate, which no JSON message can carry (the
+    /// serialiser would put U+FFFD in its place, and the worker would store other text than the user's).</exception>
     public async Task<ChatTurnResult> SendTurnAsync(ProcessChatTurn turn, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(turn);
+        if (turn.Text is not null && !IsWellFormed(turn.Text))
+        {
+            throw new ArgumentException("The turn's Text is not valid Unicode: it holds a lone surrogate.", nameof(turn));
+        }
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -57,5 +64,18 @@ public sealed class SkillForgeClient(
     {
         var response = await erasure.GetResponse<SessionErased>(new EraseSession(tenantId, sessionId, reason), cancellationToken, _options.RequestTimeout);
         return response.Message;
+    }
+
+    private static bool IsWellFormed(ReadOnlySpan<char> text)
+    {
+        while (!text.IsEmpty)
+        {
+            if (System.Text.Rune.DecodeFromUtf16(text, out _, out var used) != System.Buffers.OperationStatus.Done)
+            {
+                return false;
+            }
+            text = text[used..];
+        }
+        return true;
     }
 }

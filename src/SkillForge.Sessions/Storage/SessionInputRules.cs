@@ -50,6 +50,28 @@ public static class SessionInputRules
         {
             throw new InvalidSessionInputException(InvalidSessionInputException.InvalidRequest, $"{name} must not contain NUL characters.");
         }
+        // A lone surrogate has no UTF-8 form: PostgreSQL could not store it, and the turn would fail as a bug.
+        if (IndexOfLoneSurrogate(text) is var at and >= 0)
+        {
+            throw new InvalidSessionInputException(InvalidSessionInputException.InvalidRequest,
+                $"{name} is not valid Unicode: a lone surrogate (U+{(int)text[at]:X4}) at position {at}.");
+        }
+    }
+
+    private static int IndexOfLoneSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     public static void ValidateRole(string? role)

@@ -84,6 +84,34 @@ public sealed class InputValidationTests
     }
 
     [Fact]
+    public async Task Should_reject_text_with_a_lone_surrogate_and_write_nothing()
+    {
+        // Built here, not in [InlineData]: xunit's theory serialisation would turn a lone surrogate into U+FFFD.
+        var store = await SharedDatabase.CreateStoreAsync();
+        var tenant = TestIds.Tenant();
+        foreach (var text in new[] { "lone " + '\ud800' + " high", "low at the end " + '\udc00', "reversed " + '\udc00' + '\ud800' })
+        {
+            var error = await Assert.ThrowsAsync<InvalidSessionInputException>(() => store.AppendTurnAsync(Turn(new SessionKey(tenant, "s"), 0, text), None));
+            Assert.Equal("invalid_request", error.Code);
+            Assert.Contains("lone surrogate", error.Message);
+        }
+        Assert.Equal(0, await CountTenantRowsAsync(tenant));
+    }
+
+    [Fact]
+    public async Task Should_accept_surrogate_pairs_and_keep_them_exactly()
+    {
+        var store = await SharedDatabase.CreateStoreAsync();
+        var key = new SessionKey(TestIds.Tenant(), "s");
+
+        var result = await store.AppendTurnAsync(Turn(key, 0, "emoji 🙂 and 𝄞"), None);
+        var history = await store.ReadHistoryAsync(key, 10, null, None);
+
+        Assert.Equal(AppendOutcome.Appended, result.Outcome);
+        Assert.Equal("emoji 🙂 and 𝄞", history!.Messages[0].Content);
+    }
+
+    [Fact]
     public async Task Should_accept_text_of_exactly_the_limit()
     {
         var store = await SharedDatabase.CreateStoreAsync(new SessionStoreOptions { MaxTextLength = 100 });

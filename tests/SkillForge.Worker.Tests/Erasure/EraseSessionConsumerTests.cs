@@ -1,27 +1,13 @@
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using SkillForge.Client;
 using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
 using SkillForge.Testing;
 
 namespace SkillForge.Worker.Tests.Erasure;
 
-public sealed class EraseSessionConsumerTests : IAsyncLifetime
+public sealed class EraseSessionConsumerTests : HarnessTests
 {
-    private IHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await WorkerTestHost.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _host.StopAsync();
-        _host.Dispose();
-    }
-
-    private SkillForgeClient Client => _host.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
-
     [Fact]
     public async Task Should_erase_the_session_from_postgres_and_redis_then_start_afresh()
     {
