@@ -2,7 +2,8 @@
 # The fault suite of issue 7: real worker processes under load, faults injected into the real servers (loopback only),
 # every answered turn checked against PostgreSQL; prints a table and writes docs/chaos.md. Exit 1 if a turn was lost,
 # duplicated or out of order, or a client saw a failure where the scenario allows none.
-#   ops/chaos.sh [scenario] [--long]   scenarios: kill-worker redis-outage rabbitmq-restart postgres-outage kill-one-of-three poison-messages
+#   ops/chaos.sh [scenario] [--long]   scenarios: kill-worker redis-outage rabbitmq-restart postgres-outage kill-one-of-three
+#                                       poison-messages rabbitmq-cluster-node-down
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

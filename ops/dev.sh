@@ -304,6 +304,10 @@ rabbit_join() {
   rabbit_cluster_step "$n" join_cluster rabbit@localhost
   rabbit_cluster_step "$n" start_app
   rabbit_cluster_step "$n" await_startup
+  # Quorum queues keep the members they were declared with: give the skillforge ones a replica on the new node,
+  # so that losing any one node of three leaves a majority.
+  rabbit_cli 1 rabbitmq-queues grow "$(rabbit_name "$n")" all --vhost-pattern '^skillforge$' --queue-pattern '.*' \
+    >>"$LOGS/rabbitmq-cluster.log" 2>&1 || true
   say rabbitmq "$(rabbit_name "$n") joined rabbit@localhost"
 }
 

@@ -17,7 +17,8 @@ internal static class BenchBus
     public const int PrefetchCount = 32;
     public const int ConcurrentMessageLimit = 16;
 
-    public static async Task<IHost> StartAsync()
+    /// <param name="clusterNodes">host:port of each RabbitMQ cluster node; none for the single node of the RabbitMq__ settings.</param>
+    public static async Task<IHost> StartAsync(params string[] clusterNodes)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -34,6 +35,16 @@ internal static class BenchBus
                 {
                     host.Username(Env("RabbitMq__Username", "skillforge"));
                     host.Password(Env("RabbitMq__Password", "skillforge"));
+                    if (clusterNodes.Length > 0)
+                    {
+                        host.UseCluster(cluster =>
+                        {
+                            foreach (var node in clusterNodes)
+                            {
+                                cluster.Node(node);
+                            }
+                        });
+                    }
                 });
                 rabbit.ReceiveEndpoint(EchoQueue, endpoint =>
                 {

@@ -19,13 +19,22 @@ internal static class ChaosSuite
 {
     private const int Senders = 8;
 
+    private const string ClusterScenario = "rabbitmq-cluster-node-down";
+
+    /// <summary>The three nodes of <c>ops/dev.sh up --cluster</c>.</summary>
+    private static readonly string[] ClusterNodes = ["127.0.0.1:5672", "127.0.0.1:5673", "127.0.0.1:5674"];
+
     private sealed record Answered(string Session, Guid TurnId, long Version, bool Replayed);
 
-    private sealed record Outcome(string Scenario, int Answered, int Lost, int Duplicated, int OutOfOrder, int ClientFailures, string Allowed);
+    /// <param name="Check">What the fault itself was expected to cause and did not (empty when it did).</param>
+    private sealed record Outcome(string Scenario, int Answered, int Lost, int Duplicated, int OutOfOrder, int ClientFailures, string Allowed, string Check);
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var seconds = args.Contains("--long") ? 60 : 24;
+        var longRun = args.Contains("--long");
+        var seconds = longRun ? 60 : 24;
+        // --long: the outages issue 7 names (Redis 20 s, PostgreSQL 30 s, RabbitMQ 20 s); otherwise a third of the run.
+        TimeSpan Outage(int longSeconds) => longRun ? TimeSpan.FromSeconds(longSeconds) : TimeSpan.FromSeconds(seconds / 3.0);
         var only = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
         var root = CleanupBenchmark.FindRepositoryRoot();
         using var bus = await BenchBus.StartAsync();
@@ -35,43 +44,58 @@ internal static class ChaosSuite
             ("kill-worker", "none", 1, async workers =>
             {
                 await workers[0].KillAsync();
-                workers[0] = await WorkerProcess.StartAsync(root, workers[0].Port);
+                workers[0] = await WorkerProcess.StartAsync(root, workers[0].Port, workers[0].Settings);
             }),
             ("redis-outage", "none", 1, async _ =>
             {
                 await Shell("redis-cli -h 127.0.0.1 -p 6379 FLUSHALL");
                 await Shell($"{root}/ops/dev.sh stop-service redis");
-                await Task.Delay(TimeSpan.FromSeconds(seconds / 3.0));
+                await Task.Delay(Outage(20));
                 await Shell($"{root}/ops/dev.sh start-service redis");
             }),
             ("rabbitmq-restart", "timeouts while the broker is down, then resends", 1, async _ =>
             {
                 await Shell($"{root}/ops/dev.sh stop-service rabbitmq");
-                await Task.Delay(TimeSpan.FromSeconds(seconds / 3.0));
+                await Task.Delay(Outage(20));
                 await Shell($"{root}/ops/dev.sh start-service rabbitmq");
             }),
             ("postgres-outage", "rejections/timeouts while PostgreSQL is down", 1, async _ =>
             {
                 await Shell($"{root}/ops/dev.sh stop-service postgres");
-                await Task.Delay(TimeSpan.FromSeconds(seconds / 3.0));
+                await Task.Delay(Outage(30));
                 await Shell($"{root}/ops/dev.sh start-service postgres");
             }),
             ("kill-one-of-three", "none", 3, async workers => await workers[1].KillAsync()),
             ("poison-messages", "none", 1, async _ => await PublishPoisonAsync()),
+            // The node every client and worker is connected to first goes away; quorum queues keep a majority on the others.
+            (ClusterScenario, "none", 1, async _ =>
+            {
+                await Shell($"{root}/ops/dev.sh rabbit-node stop 1");
+                await Task.Delay(Outage(20));
+                await Shell($"{root}/ops/dev.sh rabbit-node start 1");
+            }),
         };
 
         var outcomes = new List<Outcome>();
         foreach (var scenario in scenarios.Where(s => only is null || s.Name == only))
         {
             Console.WriteLine($"== {scenario.Name} ({seconds} s, {Senders} senders, {scenario.Workers} worker(s))");
-            var workers = new List<WorkerProcess>();
-            for (var i = 0; i < scenario.Workers; i++)
+            var cluster = scenario.Name == ClusterScenario;
+            if (cluster)
             {
-                workers.Add(await WorkerProcess.StartAsync(root, 18080 + i));
+                await Shell($"{root}/ops/dev.sh up --cluster");
             }
+            using var clusterBus = cluster ? await BenchBus.StartAsync(ClusterNodes) : null;
+            var settings = cluster ? ClusterNodes.Select((node, i) => $"--RabbitMq:ClusterNodes:{i}={node}").ToArray() : [];
+            var workers = new List<WorkerProcess>();
             try
             {
-                outcomes.Add(await RunScenarioAsync(client, scenario.Name, scenario.Allowed, TimeSpan.FromSeconds(seconds), () => scenario.Fault(workers)));
+                for (var i = 0; i < scenario.Workers; i++)
+                {
+                    workers.Add(await WorkerProcess.StartAsync(root, 18080 + i, settings));
+                }
+                var scenarioClient = clusterBus is null ? client : clusterBus.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
+                outcomes.Add(await RunScenarioAsync(scenarioClient, scenario.Name, scenario.Allowed, TimeSpan.FromSeconds(seconds), () => scenario.Fault(workers)));
             }
             finally
             {
@@ -79,22 +103,27 @@ internal static class ChaosSuite
                 {
                     await worker.DisposeAsync();
                 }
+                if (clusterBus is not null)
+                {
+                    await clusterBus.StopAsync();
+                    await Shell($"{root}/ops/dev.sh cluster-down");
+                }
             }
         }
 
         var table = new StringBuilder()
-            .AppendLine($"| scenario | answered turns | lost | duplicated | out of order | client-visible failures | allowed |")
-            .AppendLine("|---|---|---|---|---|---|---|");
+            .AppendLine($"| scenario | answered turns | lost | duplicated | out of order | client-visible failures | allowed | fault's own check |")
+            .AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var o in outcomes)
         {
-            table.AppendLine($"| {o.Scenario} | {o.Answered} | {o.Lost} | {o.Duplicated} | {o.OutOfOrder} | {o.ClientFailures} | {o.Allowed} |");
+            table.AppendLine($"| {o.Scenario} | {o.Answered} | {o.Lost} | {o.Duplicated} | {o.OutOfOrder} | {o.ClientFailures} | {o.Allowed} | {(o.Check.Length == 0 ? "ok" : o.Check)} |");
         }
         Console.WriteLine(table);
         var docs = Path.Combine(root, "docs");
         Directory.CreateDirectory(docs);
         await File.WriteAllTextAsync(Path.Combine(docs, "chaos.md"),
             $"# Fault suite\n\n`ops/chaos.sh` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {seconds} s a scenario, {Senders} senders.\n\n{table}");
-        var failed = outcomes.Any(o => o.Lost > 0 || o.Duplicated > 0 || o.OutOfOrder > 0 || (o.Allowed == "none" && o.ClientFailures > 0));
+        var failed = outcomes.Any(o => o.Lost > 0 || o.Duplicated > 0 || o.OutOfOrder > 0 || (o.Allowed == "none" && o.ClientFailures > 0) || o.Check.Length > 0);
         return failed ? 1 : 0;
     }
 
@@ -126,18 +155,27 @@ internal static class ChaosSuite
             }
         })));
         await Task.Delay(duration / 3);
-        await fault();
+        var check = "";
+        try
+        {
+            await fault();
+        }
+        catch (Exception e) when (e is ChaosCheckException)
+        {
+            check = e.Message;
+        }
         await load;
         var (lost, duplicated, outOfOrder) = await VerifyAsync(tenant, answered.ToList());
-        Console.WriteLine($"   answered {answered.Count}, lost {lost}, duplicated {duplicated}, out of order {outOfOrder}, client failures {failures}");
-        return new Outcome(name, answered.Count, lost, duplicated, outOfOrder, failures, allowed);
+        Console.WriteLine($"   answered {answered.Count}, lost {lost}, duplicated {duplicated}, out of order {outOfOrder}, client failures {failures} {check}");
+        return new Outcome(name, answered.Count, lost, duplicated, outOfOrder, failures, allowed, check);
     }
 
     /// <summary>Every answered turn against PostgreSQL, read as the table owner (all of the tenant's rows).</summary>
     private static async Task<(int Lost, int Duplicated, int OutOfOrder)> VerifyAsync(string tenant, List<Answered> answered)
     {
+        // Unpooled: a pooled connection from before a PostgreSQL restart would be dead on its first query.
         await using var connection = new NpgsqlConnection(BenchBus.Env("ConnectionStrings__PostgresAdmin",
-            "Host=127.0.0.1;Port=5432;Username=skillforge;Password=skillforge;Database=skillforge"));
+            "Host=127.0.0.1;Port=5432;Username=skillforge;Password=skillforge;Database=skillforge") + ";Pooling=false");
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -171,6 +209,9 @@ internal static class ChaosSuite
             Password = BenchBus.Env("RabbitMq__Password", "skillforge"),
         };
         await using var connection = await factory.CreateConnectionAsync();
+        var error = $"{SkillForgeQueues.ChatTurns}_error";
+        var skipped = $"{SkillForgeQueues.ChatTurns}_skipped";
+        var (errorBefore, skippedBefore) = (await CountAsync(connection, error), await CountAsync(connection, skipped));
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
         var properties = new BasicProperties { ContentType = "application/vnd.masstransit+json", Persistent = true };
         await channel.BasicPublishAsync(SkillForgeQueues.ChatTurns, "", true, properties, Encoding.UTF8.GetBytes("{ this is not json"));
@@ -185,7 +226,36 @@ internal static class ChaosSuite
             // The broker refuses bodies over max_message_size (ops/rabbitmq): that is the expected outcome.
             Console.WriteLine($"   oversized body refused by the broker: {e.GetType().Name}");
         }
+
+        // The malformed body goes to _error, the unknown type to _skipped; the worker keeps serving (the load shows it).
+        for (var waited = 0; waited < 20; waited++)
+        {
+            var (errors, skips) = (await CountAsync(connection, error), await CountAsync(connection, skipped));
+            if (errors > errorBefore && skips > skippedBefore)
+            {
+                Console.WriteLine($"   {error}: +{errors - errorBefore}, {skipped}: +{skips - skippedBefore}");
+                return;
+            }
+            await Task.Delay(500);
+        }
+        throw new ChaosCheckException($"the poison did not land in {error} and {skipped}");
     }
+
+    /// <summary>Messages in a queue (0 when it does not exist yet: MassTransit declares _error/_skipped at first use).</summary>
+    private static async Task<uint> CountAsync(IConnection connection, string queue)
+    {
+        await using var channel = await connection.CreateChannelAsync();
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            return 0;
+        }
+    }
+
+    private sealed class ChaosCheckException(string message) : Exception(message);
 
     private static async Task Shell(string command)
     {

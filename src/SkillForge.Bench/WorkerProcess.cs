@@ -11,16 +11,20 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     public int Port { get; private init; }
 
+    /// <summary>The extra settings it was started with (a restart reuses them).</summary>
+    public string[] Settings { get; private init; } = [];
+
     public int Id => _process.Id;
 
-    public static async Task<WorkerProcess> StartAsync(string root, int port = 18080)
+    /// <param name="settings">More configuration as command-line arguments (<c>--Section:Key=value</c>).</param>
+    public static async Task<WorkerProcess> StartAsync(string root, int port = 18080, params string[] settings)
     {
         var binary = Path.Combine(root, "src/SkillForge.Worker/bin/Release/net10.0/SkillForge.Worker");
         if (!File.Exists(binary))
         {
             throw new InvalidOperationException($"Build the worker first: dotnet build -c Release src/SkillForge.Worker ({binary} is missing).");
         }
-        var start = new ProcessStartInfo(binary, [$"--Urls=http://127.0.0.1:{port}", "--Cleanup:Enabled=false", "--Logging:LogLevel:Default=Warning"])
+        var start = new ProcessStartInfo(binary, [$"--Urls=http://127.0.0.1:{port}", "--Cleanup:Enabled=false", "--Logging:LogLevel:Default=Warning", .. settings])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -37,7 +41,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
             {
                 if ((await http.GetAsync($"http://127.0.0.1:{port}/health/ready")).IsSuccessStatusCode)
                 {
-                    return new WorkerProcess(process) { Port = port };
+                    return new WorkerProcess(process) { Port = port, Settings = settings };
                 }
             }
             catch (HttpRequestException)

@@ -21,4 +21,11 @@ public sealed class RabbitMqOptions
 
     [Required]
     public string Password { get; set; } = "";
+
+    /// <summary>
+    /// The nodes of a RabbitMQ cluster as <c>host:port</c> (e.g. <c>RabbitMq__ClusterNodes__0=10.0.0.1:5672</c>); the
+    /// worker connects to the first that answers and moves to another when its node goes away. Empty: <see cref="Host"/>
+    /// and <see cref="Port"/> alone.
+    /// </summary>
+    public string[] ClusterNodes { get; set; } = [];
 }

@@ -36,6 +36,16 @@ public static class WorkerHostingExtensions
                     host.Username(options.Username);
                     host.Password(options.Password);
                     host.ConnectionName("skillforge-worker");
+                    if (options.ClusterNodes.Length > 0)
+                    {
+                        host.UseCluster(cluster =>
+                        {
+                            foreach (var node in options.ClusterNodes)
+                            {
+                                cluster.Node(node);
+                            }
+                        });
+                    }
                 });
                 rabbit.ConfigureEndpoints(context);
             });
