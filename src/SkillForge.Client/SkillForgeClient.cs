@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
+using SkillForge.Client.Operations;
 using SkillForge.Contracts;
 
 namespace SkillForge.Client;
@@ -15,6 +16,7 @@ public sealed class SkillForgeClient(
     IRequestClient<ProcessChatTurn> turns,
     IRequestClient<GetSessionHistory> history,
     IRequestClient<EraseSession> erasure,
+    IRequestClient<ListSessions> listing,
     IOptions<SkillForgeClientOptions> options)
 {
     private readonly SkillForgeClientOptions _options = options.Value;
@@ -64,6 +66,21 @@ public sealed class SkillForgeClient(
     {
         var response = await erasure.GetResponse<SessionErased>(new EraseSession(tenantId, sessionId, reason), cancellationToken, _options.RequestTimeout);
         return response.Message;
+    }
+
+    /// <summary>An operator's page of a tenant's sessions: the list, or what was wrong with the request.</summary>
+    public async Task<(SessionList? List, ListSessionsRejected? Rejected)> ListSessionsAsync(string tenantId, string? status = null,
+        string? afterSessionId = null, int limit = 50, CancellationToken cancellationToken = default)
+    {
+        var response = await listing.GetResponse<SessionList, ListSessionsRejected>(
+            new ListSessions(tenantId, status, afterSessionId, limit), cancellationToken, _options.RequestTimeout);
+        if (response.Is(out Response<SessionList>? list))
+        {
+            return (list.Message, null);
+        }
+        return response.Is(out Response<ListSessionsRejected>? rejected)
+            ? (null, rejected.Message)
+            : throw new InvalidOperationException($"Unexpected response {response.Message.GetType().Name} to a listing.");
     }
 
     private static bool IsWellFormed(ReadOnlySpan<char> text)

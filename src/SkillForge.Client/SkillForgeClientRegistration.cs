@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using SkillForge.Client.Operations;
 using SkillForge.Contracts;
 
 namespace SkillForge.Client;
@@ -15,6 +16,7 @@ public static class SkillForgeClientRegistration
         bus.AddRequestClient<ProcessChatTurn>(SkillForgeQueues.Address(SkillForgeQueues.ChatTurns));
         bus.AddRequestClient<GetSessionHistory>(SkillForgeQueues.Address(SkillForgeQueues.SessionHistory));
         bus.AddRequestClient<EraseSession>(SkillForgeQueues.Address(SkillForgeQueues.SessionErasure));
+        bus.AddRequestClient<ListSessions>(SkillForgeQueues.Address(SkillForgeQueues.SessionHistory));
         bus.AddOptions<SkillForgeClientOptions>()
             .BindConfiguration(SkillForgeClientOptions.Section)
             .ValidateDataAnnotations()

@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using SkillForge.Client;
 using SkillForge.Contracts;
+using Spectre.Console;
 
 namespace SkillForge.Cli.Commands;
 
@@ -37,7 +38,10 @@ internal static class CleanupCommand
             {
                 var endpoint = await busControl.GetSendEndpoint(SkillForgeQueues.Address(SkillForgeQueues.Cleanup));
                 await endpoint.Send(new CleanupSessions(moment, result.GetValue(dryRun)), cancellationToken);
-                var report = await done.Task.WaitAsync(result.GetValue(timeout), cancellationToken);
+                var waiting = done.Task.WaitAsync(result.GetValue(timeout), cancellationToken);
+                var report = await CliOutput.LiveAsync(environment, result.GetValue(json),
+                    console => console.Status().StartAsync($"Cleanup as of {moment:u} sent; waiting for the worker's report…", _ => waiting),
+                    () => waiting);
                 if (result.GetValue(json))
                 {
                     await CliOutput.JsonAsync(environment, report);

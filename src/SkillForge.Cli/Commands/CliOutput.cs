@@ -28,6 +28,19 @@ internal static class CliOutput
         return console;
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> under a live display (a spinner or progress bar) when a person watches a terminal;
+    /// with JSON, a pipe or a test's writer it simply runs, so scripts see nothing but the result.
+    /// </summary>
+    public static Task<T> LiveAsync<T>(CliEnvironment environment, bool json, Func<IAnsiConsole, Task<T>> live, Func<Task<T>> plain)
+    {
+        if (json || environment.Output != System.Console.Out || System.Console.IsOutputRedirected)
+        {
+            return plain();
+        }
+        return live(AnsiConsole.Console);
+    }
+
     public static Task JsonAsync<T>(CliEnvironment environment, T value) =>
         environment.Output.WriteLineAsync(JsonSerializer.Serialize(value, JsonOptions));
 }

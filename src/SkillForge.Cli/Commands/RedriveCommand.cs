@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RabbitMQ.Client;
 using SkillForge.Client;
+using Spectre.Console;
 
 namespace SkillForge.Cli.Commands;
 
@@ -49,15 +50,30 @@ internal static class RedriveCommand
                 return ExitCodes.Ok;
             }
 
-            var moved = 0;
-            while (moved < waiting && await channel.BasicGetAsync(source, autoAck: false, cancellationToken) is { } message)
+            async Task<int> MoveAsync(Action onMoved)
             {
-                var properties = new BasicProperties(message.BasicProperties);
-                // MassTransit's queues are bound to an exchange of the same name; publishing there reaches the queue.
-                await channel.BasicPublishAsync(target, "", mandatory: true, properties, message.Body, cancellationToken);
-                await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
-                moved++;
+                var moved = 0;
+                while (moved < waiting && await channel.BasicGetAsync(source, autoAck: false, cancellationToken) is { } message)
+                {
+                    var properties = new BasicProperties(message.BasicProperties);
+                    // MassTransit's queues are bound to an exchange of the same name; publishing there reaches the queue.
+                    // Publisher confirms are on: the publish returns once the broker has the copy, and only then is
+                    // the original acknowledged, so a failure in between leaves a duplicate, never a loss.
+                    await channel.BasicPublishAsync(target, "", mandatory: true, properties, message.Body, cancellationToken);
+                    await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
+                    moved++;
+                    onMoved();
+                }
+                return moved;
             }
+
+            var moved = await CliOutput.LiveAsync(environment, result.GetValue(json),
+                console => console.Progress().StartAsync(async progress =>
+                {
+                    var bar = progress.AddTask($"{source} → {target}", maxValue: waiting);
+                    return await MoveAsync(() => bar.Increment(1));
+                }),
+                () => MoveAsync(() => { }));
             if (result.GetValue(json))
             {
                 await CliOutput.JsonAsync(environment, new { source, target, moved });

@@ -89,6 +89,7 @@ public static class WorkerHostingExtensions
     {
         bus.AddConsumer<ProcessChatTurnConsumer, ProcessChatTurnConsumerDefinition>();
         bus.AddConsumer<GetSessionHistoryConsumer, GetSessionHistoryConsumerDefinition>();
+        bus.AddConsumer<ListSessionsConsumer, ListSessionsConsumerDefinition>();
         bus.AddConsumer<EraseSessionConsumer, EraseSessionConsumerDefinition>();
         bus.AddConsumer<CleanupSessionsConsumer, CleanupSessionsConsumerDefinition>();
         bus.AddConsumeObserver<FaultedMessageLogger>();

@@ -1,0 +1,29 @@
+using MassTransit;
+using SkillForge.Client.Operations;
+using SkillForge.Sessions;
+
+namespace SkillForge.Worker.History;
+
+/// <summary>Answers an operator's page of a tenant's sessions from PostgreSQL, or says what is wrong with the request.</summary>
+public sealed class ListSessionsConsumer(SessionStore store) : IConsumer<ListSessions>
+{
+    public async Task Consume(ConsumeContext<ListSessions> context)
+    {
+        var request = context.Message;
+        IReadOnlyList<SessionSummary> sessions;
+        try
+        {
+            sessions = await store.ListSessionsAsync(request.TenantId, request.Status, request.AfterSessionId, request.Limit, context.CancellationToken);
+        }
+        catch (InvalidSessionInputException e)
+        {
+            await context.RespondAsync(new ListSessionsRejected(request.TenantId ?? "", e.Code, e.Message));
+            return;
+        }
+        // A full page may have more behind it; the next request then finds out (an empty page ends the listing).
+        var next = sessions.Count == request.Limit ? sessions[^1].SessionId : null;
+        await context.RespondAsync(new SessionList(request.TenantId, sessions
+            .Select(s => new SessionListItem(s.SessionId, s.State, s.Status, s.SkillName, s.Version, s.MessageCount, s.LastActivityAt))
+            .ToList(), next));
+    }
+}
