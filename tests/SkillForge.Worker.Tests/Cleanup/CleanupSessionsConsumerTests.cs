@@ -105,8 +105,14 @@ public sealed class CleanupSessionsConsumerTests : IAsyncLifetime
         var sent = await NextScheduledAsync(host);
 
         Assert.Equal(tick, sent);
+        // The tick is marked sent just after the send returns: wait for the mark rather than race it.
         await using var connection = await _db.Admin.OpenConnectionAsync();
-        Assert.NotNull(await connection.ExecuteScalarAsync<DateTime?>("SELECT sent_at FROM cleanup_ticks WHERE tick = @tick", new { tick = tick.UtcDateTime }));
+        DateTime? sentAt = null;
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); sentAt is null && DateTime.UtcNow < deadline; await Task.Delay(50))
+        {
+            sentAt = await connection.ExecuteScalarAsync<DateTime?>("SELECT sent_at FROM cleanup_ticks WHERE tick = @tick", new { tick = tick.UtcDateTime });
+        }
+        Assert.NotNull(sentAt);
     }
 
     [Fact]
