@@ -18,7 +18,7 @@ public sealed class MetricsTests
     {
         await using var host = new AsyncHost(await WorkerTestHost.StartAsync());
         var meter = host.Services.GetRequiredService<SkillForgeMetrics>();
-        using var recorded = new Measurements();
+        using var recorded = new Measurements(host.Services.GetRequiredService<IMeterFactory>());
         var client = host.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
         var tenant = TestIds.Tenant();
         var turnId = Guid.NewGuid();
@@ -44,7 +44,7 @@ public sealed class MetricsTests
     {
         var agent = new FaultingAgent(new InvalidOperationException("a bug in the agent"), failures: int.MaxValue);
         await using var host = new AsyncHost(await WorkerTestHost.StartAsync(s => s.AddSingleton<ISkillAgent>(agent)));
-        using var recorded = new Measurements();
+        using var recorded = new Measurements(host.Services.GetRequiredService<IMeterFactory>());
         var client = host.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
 
         await Assert.ThrowsAsync<RequestFaultException>(() => client.SendTurnAsync(TestIds.Tenant(), "s", "I want a skill that formats SQL"));
@@ -55,16 +55,19 @@ public sealed class MetricsTests
         Assert.DoesNotContain(recorded, r => r.Instrument == "skillforge.store.append.duration");
     }
 
-    /// <summary>Every measurement of the SkillForge meter while it lives.</summary>
+    /// <summary>
+    /// Every measurement of this host's SkillForge meter while it lives. A listener hears every meter of the process,
+    /// and other test classes run hosts beside this one: the meter's scope (the host's meter factory) tells them apart.
+    /// </summary>
     private sealed class Measurements : ConcurrentBag<(string Instrument, double Value, Dictionary<string, object?> Tags)>, IDisposable
     {
         private readonly MeterListener _listener = new();
 
-        public Measurements()
+        public Measurements(IMeterFactory scope)
         {
             _listener.InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Meter.Name == SkillForgeMetrics.MeterName)
+                if (instrument.Meter.Name == SkillForgeMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, scope))
                 {
                     l.EnableMeasurementEvents(instrument);
                 }
