@@ -1,8 +1,6 @@
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using SkillForge.Client;
 using SkillForge.Contracts;
 using SkillForge.Testing;
 using SkillForge.Worker.ChatTurns;
@@ -10,21 +8,9 @@ using SkillForge.Worker.ChatTurns;
 namespace SkillForge.Worker.Tests.ChatTurns;
 
 /// <summary>The consumer over MassTransit's in-memory harness, with the real PostgreSQL and Redis behind it.</summary>
-public sealed class ChatTurnConsumerTests : IAsyncLifetime
+public sealed class ChatTurnConsumerTests : HarnessTests
 {
-    private IHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await WorkerTestHost.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _host.StopAsync();
-        _host.Dispose();
-    }
-
-    private ITestHarness Harness => _host.Services.GetRequiredService<ITestHarness>();
-
-    private SkillForgeClient Client => _host.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
+    private ITestHarness Harness => Host.Services.GetRequiredService<ITestHarness>();
 
     [Fact]
     public async Task Should_answer_a_turn_with_chat_turn_replied()

@@ -1,6 +1,5 @@
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using SkillForge.Contracts;
 using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
@@ -11,23 +10,13 @@ using StackExchange.Redis;
 namespace SkillForge.Worker.Tests.ChatTurns;
 
 /// <summary>The chat-turn rules of the worker issue, on the real PostgreSQL and Redis, without a broker.</summary>
-public sealed class ChatTurnHandlerTests : IAsyncLifetime
+public sealed class ChatTurnHandlerTests : HarnessTests
 {
-    private IHost _host = null!;
+    private ChatTurnHandler Handler => Host.Services.GetRequiredService<ChatTurnHandler>();
 
-    public async Task InitializeAsync() => _host = await WorkerTestHost.StartAsync();
+    private SessionStore Store => Host.Services.GetRequiredService<SessionStore>();
 
-    public async Task DisposeAsync()
-    {
-        await _host.StopAsync();
-        _host.Dispose();
-    }
-
-    private ChatTurnHandler Handler => _host.Services.GetRequiredService<ChatTurnHandler>();
-
-    private SessionStore Store => _host.Services.GetRequiredService<SessionStore>();
-
-    private SessionCache Cache => _host.Services.GetRequiredService<SessionCache>();
+    private SessionCache Cache => Host.Services.GetRequiredService<SessionCache>();
 
     [Fact]
     public async Task Should_start_an_unknown_session_at_version_one()

@@ -1,24 +1,9 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using SkillForge.Client;
 using SkillForge.Testing;
 
 namespace SkillForge.Worker.Tests.History;
 
-public sealed class GetSessionHistoryConsumerTests : IAsyncLifetime
+public sealed class GetSessionHistoryConsumerTests : HarnessTests
 {
-    private IHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await WorkerTestHost.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _host.StopAsync();
-        _host.Dispose();
-    }
-
-    private SkillForgeClient Client => _host.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
-
     [Fact]
     public async Task Should_page_history_oldest_first_with_has_more()
     {
