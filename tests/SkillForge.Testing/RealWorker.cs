@@ -16,7 +16,7 @@ public static class RealWorker
 {
     /// <param name="settings">Configuration over the test servers' (e.g. another virtual host).</param>
     /// <param name="services">Registrations ahead of the worker's own; the worker's are TryAdd, so these win (e.g. an agent).</param>
-    public static async Task<WebApplication> StartWorkerAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    public static async Task<RunningWorker> StartWorkerAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         await SharedDatabase.EnsureMigratedAsync();
         var app = WorkerApp.Build([], builder =>
@@ -36,7 +36,7 @@ public static class RealWorker
             services?.Invoke(builder.Services);
         });
         await app.StartAsync();
-        return app;
+        return new RunningWorker(app);
     }
 
     /// <summary>An upstream service: its own bus on the same broker, with <see cref="SkillForgeClient"/>.</summary>

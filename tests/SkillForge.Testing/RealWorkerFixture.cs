@@ -8,7 +8,7 @@ namespace SkillForge.Testing;
 /// <summary>One real worker and one upstream bus shared by the end-to-end tests of a class.</summary>
 public sealed class RealWorkerFixture : IAsyncLifetime
 {
-    private WebApplication? _worker;
+    private RunningWorker? _worker;
     private IHost? _upstream;
 
     public SkillForgeClient Client => RealWorker.ClientOf(_upstream!);
@@ -35,7 +35,6 @@ public sealed class RealWorkerFixture : IAsyncLifetime
         }
         if (_worker is not null)
         {
-            await _worker.StopAsync();
             await _worker.DisposeAsync();
         }
     }

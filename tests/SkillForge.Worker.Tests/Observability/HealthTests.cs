@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,8 +40,9 @@ public sealed class HealthTests
     [Fact]
     public async Task Should_report_unhealthy_while_the_broker_is_unreachable_and_ready_again_when_it_returns()
     {
+        await using var vhost = await TestVirtualHost.CreateAsync();
         await using var proxy = TcpProxy.To(TestServers.RabbitMqPort);
-        await using var worker = await RealWorker.StartWorkerAsync(new Dictionary<string, string?>
+        await using var worker = await RealWorker.StartWorkerAsync(new Dictionary<string, string?>(vhost.AsConfiguration())
         {
             ["RabbitMq:Port"] = proxy.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
@@ -63,7 +63,11 @@ public sealed class HealthTests
     [Fact]
     public async Task Should_report_degraded_not_unhealthy_when_redis_is_down()
     {
-        await using var worker = await RealWorker.StartWorkerAsync(new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = "127.0.0.1:1,connectTimeout=200" });
+        await using var vhost = await TestVirtualHost.CreateAsync();
+        await using var worker = await RealWorker.StartWorkerAsync(new Dictionary<string, string?>(vhost.AsConfiguration())
+        {
+            ["ConnectionStrings:Redis"] = "127.0.0.1:1,connectTimeout=200",
+        });
         using var http = new HttpClient { BaseAddress = Address(worker) };
 
         var ready = await http.GetAsync("/health/ready");
@@ -75,7 +79,9 @@ public sealed class HealthTests
     [Fact]
     public async Task Should_report_unhealthy_when_postgres_is_down_while_staying_live()
     {
-        await using var worker = await RealWorker.StartWorkerAsync(new Dictionary<string, string?>
+        // Own virtual host: a worker without its database must not take turns from the queues other tests share.
+        await using var vhost = await TestVirtualHost.CreateAsync();
+        await using var worker = await RealWorker.StartWorkerAsync(new Dictionary<string, string?>(vhost.AsConfiguration())
         {
             ["ConnectionStrings:Postgres"] = "Host=127.0.0.1;Port=1;Username=x;Password=x;Database=x;Timeout=2",
             ["Worker:MigrateOnStart"] = "false",
@@ -102,6 +108,6 @@ public sealed class HealthTests
         return false;
     }
 
-    private static Uri Address(WebApplication worker) =>
+    private static Uri Address(RunningWorker worker) =>
         new(worker.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 }
