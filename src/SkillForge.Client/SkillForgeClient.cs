@@ -38,7 +38,7 @@ public sealed class SkillForgeClient(
         {
             try
             {
-                var response = await turns.GetResponse<ChatTurnReplied, ChatTurnRejected>(turn, cancellationToken, _options.RequestTimeout);
+                var response = await turns.GetResponse<ChatTurnReplied, ChatTurnRejected>(turn, Mandatory, cancellationToken, _options.RequestTimeout);
                 if (response.Is(out Response<ChatTurnReplied>? replied))
                 {
                     return new ChatTurnResult(replied.Message, null);
@@ -58,13 +58,13 @@ public sealed class SkillForgeClient(
         CancellationToken cancellationToken = default)
     {
         var response = await history.GetResponse<SessionHistory, SessionNotFound>(
-            new GetSessionHistory(tenantId, sessionId, limit, beforeSeq), cancellationToken, _options.RequestTimeout);
+            new GetSessionHistory(tenantId, sessionId, limit, beforeSeq), Mandatory, cancellationToken, _options.RequestTimeout);
         return response.Is(out Response<SessionHistory>? found) ? new SessionHistoryResult(found.Message) : new SessionHistoryResult(null);
     }
 
     public async Task<SessionErased> EraseAsync(string tenantId, string sessionId, string? reason = null, CancellationToken cancellationToken = default)
     {
-        var response = await erasure.GetResponse<SessionErased>(new EraseSession(tenantId, sessionId, reason), cancellationToken, _options.RequestTimeout);
+        var response = await erasure.GetResponse<SessionErased>(new EraseSession(tenantId, sessionId, reason), Mandatory, cancellationToken, _options.RequestTimeout);
         return response.Message;
     }
 
@@ -73,7 +73,7 @@ public sealed class SkillForgeClient(
         string? afterSessionId = null, int limit = 50, CancellationToken cancellationToken = default)
     {
         var response = await listing.GetResponse<SessionList, ListSessionsRejected>(
-            new ListSessions(tenantId, status, afterSessionId, limit), cancellationToken, _options.RequestTimeout);
+            new ListSessions(tenantId, status, afterSessionId, limit), Mandatory, cancellationToken, _options.RequestTimeout);
         if (response.Is(out Response<SessionList>? list))
         {
             return (list.Message, null);
@@ -82,6 +82,22 @@ public sealed class SkillForgeClient(
             ? (null, rejected.Message)
             : throw new InvalidOperationException($"Unexpected response {response.Message.GetType().Name} to a listing.");
     }
+
+    /// <summary>
+    /// Requests go out mandatory: when no queue is bound to the worker's exchange (the worker never deployed, the
+    /// broker's definitions not loaded) RabbitMQ returns the message and the call fails at once with a
+    /// <see cref="RequestException"/> around <see cref="MessageReturnedException"/> (312 NO_ROUTE), instead of waiting
+    /// out every timeout for an answer that cannot come.
+    /// </summary>
+    private static void Mandatory<T>(IRequestPipeConfigurator<T> request)
+        where T : class =>
+        request.UseExecute(context =>
+        {
+            if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+            {
+                rabbit.Mandatory = true;
+            }
+        });
 
     private static bool IsWellFormed(ReadOnlySpan<char> text)
     {
