@@ -47,4 +47,20 @@ internal static partial class WorkerLog
         Message = "{MessageType} {MessageId} of {TenantId}/{SessionId} failed for good ({ExceptionType}); it goes to {Queue}_error")]
     public static partial void MessageFaulted(ILogger logger, Exception exception, string messageType, Guid? messageId, string? tenantId,
         string? sessionId, string queue, string exceptionType);
+
+    [LoggerMessage(EventId = 2030, Level = LogLevel.Warning,
+        Message = "PostgreSQL unavailable: turn {TurnId} of {TenantId}/{SessionId} answered from the cache at version {Version}; its write is queued (write-behind)")]
+    public static partial void WriteBehindQueued(ILogger logger, Guid turnId, string tenantId, string sessionId, long version);
+
+    [LoggerMessage(EventId = 2031, Level = LogLevel.Information,
+        Message = "Queued turn {TurnId} of {TenantId}/{SessionId} applied to PostgreSQL at version {Version}")]
+    public static partial void WriteBehindApplied(ILogger logger, Guid turnId, string tenantId, string sessionId, long version);
+
+    [LoggerMessage(EventId = 2032, Level = LogLevel.Warning,
+        Message = "PostgreSQL unavailable: queued turn {TurnId} of {TenantId}/{SessionId} waits {PauseMs} ms ({Error})")]
+    public static partial void WriteBehindWaiting(ILogger logger, Guid turnId, string tenantId, string sessionId, double pauseMs, string error);
+
+    [LoggerMessage(EventId = 2033, Level = LogLevel.Information,
+        Message = "Queued turn {TurnId} of {TenantId}/{SessionId} dropped: the session was erased or purged after it was answered")]
+    public static partial void WriteBehindDropped(ILogger logger, Guid turnId, string tenantId, string sessionId);
 }

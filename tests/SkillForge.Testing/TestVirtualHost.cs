@@ -35,6 +35,14 @@ public sealed class TestVirtualHost : IAsyncDisposable
     /// <summary>Points a worker (or any host reading the <c>RabbitMq</c> section) at this virtual host.</summary>
     public IDictionary<string, string?> AsConfiguration() => new Dictionary<string, string?> { ["RabbitMq:VirtualHost"] = Name };
 
+    /// <summary>A queue as the management API describes it (arguments, messages, consumers).</summary>
+    public async Task<System.Text.Json.JsonElement> GetQueueAsync(string queue) =>
+        await _http.GetFromJsonAsync<System.Text.Json.JsonElement>($"api/queues/{Name}/{queue}");
+
+    /// <summary>Unbinds <paramref name="queue"/> from the fanout exchange of its name: what is sent there is unroutable.</summary>
+    public async Task UnbindAsync(string queue) =>
+        (await _http.DeleteAsync($"api/bindings/{Name}/e/{queue}/q/{queue}/~")).EnsureSuccessStatusCode();
+
     public async ValueTask DisposeAsync()
     {
         await _http.DeleteAsync($"api/vhosts/{Name}");

@@ -6,30 +6,75 @@ using StackExchange.Redis;
 namespace SkillForge.Sessions.Caching;
 
 /// <summary>
-/// The Redis cache of active sessions: one hash per session holding the version and the JSON of the
-/// <see cref="StoredSession"/> (row, context, latest messages). It is only ever an accelerator: every failure is a
-/// miss, after which the cache is bypassed for <see cref="SessionStoreOptions.CacheBreakDuration"/> so an outage
+/// The Redis cache of active sessions: one hash per session holding the version (<c>v</c>) and the JSON of the
+/// <see cref="StoredSession"/> (<c>d</c>: row, context, latest messages). Normally only an accelerator: every failure
+/// is a miss, after which the cache is bypassed for <see cref="SessionStoreOptions.CacheBreakDuration"/> so an outage
 /// costs a PostgreSQL read per turn, not a Redis timeout per turn (DESIGN.md §8).
+/// <para>
+/// The one exception is write-behind (issue 7): while PostgreSQL is down a turn on a cached session is answered and
+/// its write queued, and the entry is <em>reserved</em> — it holds the newest state, marked pending (<c>p</c>), ahead
+/// of PostgreSQL. A pending entry is the session's truth until the queued writes are applied: it keeps a long hold
+/// instead of the sliding TTL, plain <see cref="SetAsync"/> and <see cref="RemoveAsync"/> leave it alone, and only
+/// <see cref="MarkAppliedAsync"/> (the write of its version reached PostgreSQL) returns it to an ordinary entry.
+/// </para>
 /// </summary>
 public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionStoreOptions> options, ILogger<SessionCache> logger)
 {
-    // Get and slide the TTL in one round trip.
+    // Get and slide the TTL in one round trip; a pending entry keeps the hold it was reserved with.
     private static readonly LuaScript GetScript = LuaScript.Prepare("""
-        local data = redis.call('HGET', @key, 'd')
-        if data then redis.call('PEXPIRE', @key, @ttl) end
-        return data
+        local entry = redis.call('HMGET', @key, 'd', 'p')
+        if entry[1] and not entry[2] then redis.call('PEXPIRE', @key, @ttl) end
+        return entry
         """);
 
-    // Compare-on-version: an older writer (a slow instance, a replayed write) never overwrites a newer entry.
+    // Compare-on-version: an older writer (a slow instance, a replayed write) never overwrites a newer entry, and
+    // nothing but the write-behind calls below changes a pending one.
     private static readonly LuaScript SetScript = LuaScript.Prepare("""
         local current = redis.call('HGET', @key, 'v')
-        if current and tonumber(current) > tonumber(@version) then
-            redis.call('PEXPIRE', @key, @ttl)
+        if current and (tonumber(current) > tonumber(@version) or redis.call('HEXISTS', @key, 'p') == 1) then
+            if redis.call('HEXISTS', @key, 'p') == 0 then redis.call('PEXPIRE', @key, @ttl) end
             return 0
         end
         redis.call('HSET', @key, 'v', @version, 'd', @data)
         redis.call('PEXPIRE', @key, @ttl)
         return 1
+        """);
+
+    // Write-behind: take the next version only if the entry is still at the version the turn was computed from.
+    private static readonly LuaScript ReserveScript = LuaScript.Prepare("""
+        local current = redis.call('HGET', @key, 'v')
+        if not current or tonumber(current) ~= tonumber(@expected) then return 0 end
+        redis.call('HSET', @key, 'v', @version, 'd', @data, 'p', '1')
+        redis.call('PEXPIRE', @key, @hold)
+        return 1
+        """);
+
+    // Undo a reservation whose write could not be queued, if nothing has moved past it since.
+    private static readonly LuaScript ReleaseScript = LuaScript.Prepare("""
+        local current = redis.call('HGET', @key, 'v')
+        if not current or tonumber(current) ~= tonumber(@reserved) then return 0 end
+        redis.call('HSET', @key, 'v', @version, 'd', @data)
+        if tonumber(@pending) == 0 then
+            redis.call('HDEL', @key, 'p')
+            redis.call('PEXPIRE', @key, @ttl)
+        end
+        return 1
+        """);
+
+    // The queued write of this version is in PostgreSQL: unless a newer one is pending, back to an ordinary entry.
+    private static readonly LuaScript MarkAppliedScript = LuaScript.Prepare("""
+        local current = redis.call('HGET', @key, 'v')
+        if current and tonumber(current) == tonumber(@version) and redis.call('HEXISTS', @key, 'p') == 1 then
+            redis.call('HDEL', @key, 'p')
+            redis.call('PEXPIRE', @key, @ttl)
+            return 1
+        end
+        return 0
+        """);
+
+    private static readonly LuaScript RemoveScript = LuaScript.Prepare("""
+        if redis.call('HEXISTS', @key, 'p') == 1 then return 0 end
+        return redis.call('DEL', @key)
         """);
 
     private readonly SessionStoreOptions _options = options.Value;
@@ -42,7 +87,10 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
     public static string KeyOf(SessionKey key) => $"skillforge:session:{{{key.TenantId}:{key.SessionId}}}";
 
     /// <summary>The cached session, or null on a miss, an unreadable entry or any Redis failure.</summary>
-    public async Task<StoredSession?> GetAsync(SessionKey key)
+    public async Task<StoredSession?> GetAsync(SessionKey key) => (await GetEntryAsync(key))?.Session;
+
+    /// <summary>The cached session with whether it is ahead of PostgreSQL (write-behind), or null as for <see cref="GetAsync"/>.</summary>
+    public async Task<CachedSession?> GetEntryAsync(SessionKey key)
     {
         if (IsBypassed)
         {
@@ -51,14 +99,14 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
         }
         try
         {
-            var result = await redis.GetDatabase().ScriptEvaluateAsync(GetScript,
-                new { key = (RedisKey)KeyOf(key), ttl = (long)_options.CacheTtl.TotalMilliseconds });
-            if (result.IsNull)
+            var entry = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(GetScript,
+                new { key = (RedisKey)KeyOf(key), ttl = (long)_options.CacheTtl.TotalMilliseconds }))!;
+            if (entry[0].IsNull)
             {
                 Observed?.Invoke(CacheEvent.Miss);
                 return null;
             }
-            var session = JsonSerializer.Deserialize((string)result!, SessionsJsonContext.Default.StoredSession);
+            var session = JsonSerializer.Deserialize((string)entry[0]!, SessionsJsonContext.Default.StoredSession);
             if (session is null || session.Key != key)
             {
                 await RemoveAsync(key);
@@ -66,7 +114,7 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
                 return null;
             }
             Observed?.Invoke(CacheEvent.Hit);
-            return session;
+            return new CachedSession(session, Pending: !entry[1].IsNull);
         }
         catch (JsonException e)
         {
@@ -82,7 +130,7 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
         }
     }
 
-    /// <summary>Writes the session unless the cache already holds a newer version. Returns false when not written.</summary>
+    /// <summary>Writes the session unless the cache already holds a newer version or a pending one. Returns false when not written.</summary>
     public async Task<bool> SetAsync(StoredSession session)
     {
         if (IsBypassed)
@@ -109,12 +157,15 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
         }
     }
 
-    /// <summary>Best effort: drops the entry (the next load goes to PostgreSQL). Returns false on failure.</summary>
+    /// <summary>
+    /// Best effort: drops the entry (the next load goes to PostgreSQL) unless it is pending — then PostgreSQL is
+    /// behind it and it stays. Returns false on failure.
+    /// </summary>
     public async Task<bool> RemoveAsync(SessionKey key)
     {
         try
         {
-            await redis.GetDatabase().KeyDeleteAsync(KeyOf(key));
+            await redis.GetDatabase().ScriptEvaluateAsync(RemoveScript, new { key = (RedisKey)KeyOf(key) });
             return true;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
@@ -125,8 +176,78 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
     }
 
     /// <summary>
-    /// Drops the entry or throws: for erasure and purges, where a copy of the session's text left in Redis
-    /// would break the promise, so the caller must retry rather than go on.
+    /// Write-behind: stores <paramref name="newest"/> as pending, held for <paramref name="hold"/>, if the entry is
+    /// still at <paramref name="expectedVersion"/>. False when it is not (another turn moved it, or it is gone).
+    /// Throws on a Redis failure: without the reservation the turn must not be answered.
+    /// </summary>
+    public async Task<bool> TryReserveAsync(StoredSession newest, long expectedVersion, TimeSpan hold)
+    {
+        var data = JsonSerializer.Serialize(newest, SessionsJsonContext.Default.StoredSession);
+        var reserved = await redis.GetDatabase().ScriptEvaluateAsync(ReserveScript, new
+        {
+            key = (RedisKey)KeyOf(newest.Key),
+            expected = expectedVersion,
+            version = newest.Version,
+            data,
+            hold = (long)hold.TotalMilliseconds,
+        });
+        return (long)reserved == 1;
+    }
+
+    /// <summary>
+    /// Undoes a reservation of <paramref name="reservedVersion"/> whose write could not be queued: the entry goes back to
+    /// <paramref name="previous"/> (pending or not, as it was). Best effort; returns false when not done.
+    /// </summary>
+    public async Task<bool> ReleaseAsync(CachedSession previous, long reservedVersion)
+    {
+        try
+        {
+            var data = JsonSerializer.Serialize(previous.Session, SessionsJsonContext.Default.StoredSession);
+            var released = await redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, new
+            {
+                key = (RedisKey)KeyOf(previous.Session.Key),
+                reserved = reservedVersion,
+                version = previous.Session.Version,
+                data,
+                pending = previous.Pending ? 1 : 0,
+                ttl = (long)_options.CacheTtl.TotalMilliseconds,
+            });
+            return (long)released == 1;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            Trip(e, "release");
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The queued write that produced <paramref name="version"/> is in PostgreSQL: if the entry is still at that
+    /// version it becomes an ordinary cached session again (sliding TTL). Best effort — a failure leaves the entry
+    /// pending until its hold runs out, which only routes that session's turns through the queue meanwhile.
+    /// </summary>
+    public async Task<bool> MarkAppliedAsync(SessionKey key, long version)
+    {
+        try
+        {
+            var cleared = await redis.GetDatabase().ScriptEvaluateAsync(MarkAppliedScript, new
+            {
+                key = (RedisKey)KeyOf(key),
+                version,
+                ttl = (long)_options.CacheTtl.TotalMilliseconds,
+            });
+            return (long)cleared == 1;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            Trip(e, "mark applied");
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Drops the entry, pending or not, or throws: for erasure and purges, where a copy of the session's text left
+    /// in Redis would break the promise, so the caller must retry rather than go on.
     /// </summary>
     public async Task RemoveOrThrowAsync(SessionKey key)
     {

@@ -5,6 +5,7 @@ using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
 using SkillForge.Worker.Hosting;
 using SkillForge.Worker.Observability;
+using SkillForge.Worker.WriteBehind;
 using System.Diagnostics;
 using Npgsql;
 
@@ -13,12 +14,16 @@ namespace SkillForge.Worker.ChatTurns;
 /// <summary>
 /// One chat turn, start to finish (DESIGN.md §2): validate, load (cache, else PostgreSQL), replay a known turn id,
 /// run the agent, append under the version check (recomputing after a lost race), refresh the cache, answer.
+/// While PostgreSQL is down, a turn on a cached session is written behind instead (issue 7): the cache entry takes
+/// the new version as pending, the append goes to a durable queue, and the user is answered once the broker has
+/// confirmed it; <see cref="PendingTurnWriteConsumer"/> applies it when PostgreSQL is back.
 /// Testable without a broker: the consumer only maps the message in and the outcome out.
 /// </summary>
 public sealed class ChatTurnHandler(
     SessionStore store,
     SessionCache cache,
     ISkillAgent agent,
+    WriteBehindQueue writeBehind,
     IOptions<SessionStoreOptions> sessionOptions,
     IOptions<WorkerOptions> workerOptions,
     TimeProvider clock,
@@ -82,16 +87,15 @@ public sealed class ChatTurnHandler(
     {
         for (var attempt = 1; attempt <= _worker.TurnAttempts; attempt++)
         {
-            // After a lost race the cache is suspect: the winner may not have refreshed it yet.
-            var (session, resumed) = await LoadAsync(key, useCache: attempt == 1, cancellationToken);
-            var outcome = await TryApplyAsync(turn, key, session, resumed, cancellationToken);
+            var loaded = await LoadAsync(key, firstAttempt: attempt == 1, cancellationToken);
+            var outcome = await TryApplyAsync(turn, key, loaded, cancellationToken);
             if (outcome is not null)
             {
                 return outcome;
             }
             metrics.Conflict();
             WorkerLog.VersionConflict(logger, key.TenantId, key.SessionId, turn.TurnId, attempt);
-            await cache.RemoveAsync(key);
+            await cache.RemoveAsync(key); // an ordinary entry only: a pending one is ahead of PostgreSQL and stays
         }
         throw new ConcurrencyConflictException(key, _worker.TurnAttempts);
     }
@@ -100,14 +104,21 @@ public sealed class ChatTurnHandler(
     internal static bool IsStoreUnavailable(Exception e) =>
         e is NpgsqlException { IsTransient: true } or TimeoutException || (e is NpgsqlException && e.InnerException is System.Net.Sockets.SocketException or IOException or TimeoutException);
 
-    private async Task<(StoredSession? Session, bool Resumed)> LoadAsync(SessionKey key, bool useCache, CancellationToken cancellationToken)
+    /// <summary>The session a turn starts from, where it came from, and whether it is ahead of PostgreSQL.</summary>
+    private sealed record LoadedSession(StoredSession? Session, bool Resumed, bool Pending)
     {
-        if (useCache)
+        public bool FromCache => Session is not null && !Resumed;
+    }
+
+    private async Task<LoadedSession> LoadAsync(SessionKey key, bool firstAttempt, CancellationToken cancellationToken)
+    {
+        using (SkillForgeMetrics.ActivitySource.StartActivity("cache load"))
         {
-            using var cacheSpan = SkillForgeMetrics.ActivitySource.StartActivity("cache load");
-            if (await cache.GetAsync(key) is { } cached)
+            // After a lost race an ordinary entry is suspect (the winner may not have refreshed it yet); a pending
+            // one is the newest state there is, PostgreSQL being behind it.
+            if (await cache.GetEntryAsync(key) is { } cached && (firstAttempt || cached.Pending))
             {
-                return (cached, false);
+                return new LoadedSession(cached.Session, Resumed: false, cached.Pending);
             }
         }
         using var span = SkillForgeMetrics.ActivitySource.StartActivity("store load");
@@ -115,7 +126,7 @@ public sealed class ChatTurnHandler(
         try
         {
             var stored = await store.LoadAsync(key, cancellationToken);
-            return (stored, stored is not null);
+            return new LoadedSession(stored, Resumed: stored is not null, Pending: false);
         }
         catch (Exception e) when (e is not CorruptSessionException and not OperationCanceledException)
         {
@@ -129,8 +140,9 @@ public sealed class ChatTurnHandler(
     }
 
     /// <summary>The outcome, or null when another writer took the version and the turn must be computed again.</summary>
-    private async Task<ChatTurnOutcome?> TryApplyAsync(ProcessChatTurn turn, SessionKey key, StoredSession? session, bool resumed, CancellationToken cancellationToken)
+    private async Task<ChatTurnOutcome?> TryApplyAsync(ProcessChatTurn turn, SessionKey key, LoadedSession loaded, CancellationToken cancellationToken)
     {
+        var (session, resumed) = (loaded.Session, loaded.Resumed);
         if (session?.RecentMessages.FirstOrDefault(m => m.TurnId == turn.TurnId && m.Role == MessageRole.Assistant) is { } recent)
         {
             return Replay(turn, session, new StoredTurn(turn.TurnId, recent.Content, recent.Seq / 2, (int)recent.Seq), resumed);
@@ -146,25 +158,37 @@ public sealed class ChatTurnHandler(
 
         var context = session is null ? SkillContext.New() : ReadContext(session);
         var window = session?.RecentMessages.Select(m => new ConversationMessage(m.Role, m.Content)).ToList() ?? [];
-        var existing = context.State == AgentState.Idle
-            ? (await store.ListCompletedSkillsAsync(key.TenantId, 50, cancellationToken)).Select(s => new ExistingSkill(s.Name, s.Description)).ToList()
-            : [];
+        var existing = context.State == AgentState.Idle ? await ExistingSkillsAsync(key, loaded, cancellationToken) : [];
         AgentTurnResult result;
         using (SkillForgeMetrics.ActivitySource.StartActivity("agent"))
         {
             result = await agent.RespondAsync(new AgentTurnInput(turn.Text, context, window, existing), cancellationToken);
         }
 
-        var now = clock.GetUtcNow();
         var state = AgentStateNames.ToWire(result.Context.State);
-        var status = result.IsCompleted ? SessionStatus.Completed : SessionStatus.Active;
         var contextJson = SkillContextSerializer.Serialize(result.Context);
         metrics.ContextSize(System.Text.Encoding.UTF8.GetByteCount(contextJson));
-        var append = await AppendAsync(new TurnToAppend(
+        var toAppend = new TurnToAppend(
             key, turn.TurnId, session?.Version ?? 0, turn.Text, result.Reply,
-            PreviousState: session?.State ?? AgentStateNames.ToWire(AgentState.Idle), state, status,
+            PreviousState: session?.State ?? AgentStateNames.ToWire(AgentState.Idle), state,
+            result.IsCompleted ? SessionStatus.Completed : SessionStatus.Active,
             result.Context.SkillName, result.IsCompleted ? result.Context.Description : null,
-            contextJson, now), cancellationToken);
+            contextJson, clock.GetUtcNow());
+
+        // A session with writes still queued keeps queueing, so its writes reach PostgreSQL in the order answered.
+        if (loaded.Pending)
+        {
+            return await WriteBehindAsync(loaded, toAppend, cancellationToken);
+        }
+        AppendResult append;
+        try
+        {
+            append = await AppendAsync(toAppend, cancellationToken);
+        }
+        catch (Exception e) when (_worker.WriteBehind && loaded.FromCache && IsStoreUnavailable(e))
+        {
+            return await WriteBehindAsync(loaded, toAppend, cancellationToken);
+        }
 
         switch (append.Outcome)
         {
@@ -174,24 +198,90 @@ public sealed class ChatTurnHandler(
                 return null;
         }
 
-        if (session is null)
-        {
-            metrics.Session("created");
-        }
-        if (result.IsCompleted)
-        {
-            metrics.Session("completed");
-        }
-        var updated = new StoredSession(key, state, status, result.Context.SkillName ?? session?.SkillName,
-            contextJson, append.Version, append.MessageCount,
-            session?.CreatedAt ?? now, now, AppendToWindow(session, turn, result.Reply, append, now));
+        var updated = Applied(session, toAppend, append.Version, append.MessageCount);
         // Written after the commit only (DESIGN.md §8); failure here costs the next turn a PostgreSQL read, nothing else.
         using (SkillForgeMetrics.ActivitySource.StartActivity("cache write"))
         {
             await cache.SetAsync(updated);
         }
-        return ChatTurnOutcome.Reply(new ChatTurnReplied(key.TenantId, key.SessionId, turn.TurnId, result.Reply, state, status,
-            append.Version, append.MessageCount, resumed, Replayed: false));
+        return Answer(updated, toAppend, resumed);
+    }
+
+    /// <summary>
+    /// PostgreSQL is down (or behind this session's queued writes): take the next version in the cache, queue the
+    /// append with publisher confirms, answer. The cache first: the reservation is what a racing turn of the same
+    /// session (another instance, a resend) fails on, and what the next turn builds on. Null when that race was lost.
+    /// </summary>
+    private async Task<ChatTurnOutcome?> WriteBehindAsync(LoadedSession loaded, TurnToAppend toAppend, CancellationToken cancellationToken)
+    {
+        var session = loaded.Session!;
+        var newest = Applied(session, toAppend, session.Version + 1, session.MessageCount + 2);
+        using var span = SkillForgeMetrics.ActivitySource.StartActivity("write behind");
+        if (!await cache.TryReserveAsync(newest, session.Version, _worker.WriteBehindHold))
+        {
+            return null;
+        }
+        try
+        {
+            await writeBehind.SendAsync(new PendingTurnWrite(toAppend), cancellationToken);
+        }
+        catch
+        {
+            // Not confirmed, so not answered: give the version back (the turn is retried, or resent by its client).
+            await cache.ReleaseAsync(new CachedSession(session, loaded.Pending), newest.Version);
+            throw;
+        }
+        metrics.WriteBehind("queued");
+        WorkerLog.WriteBehindQueued(logger, toAppend.TurnId, session.Key.TenantId, session.Key.SessionId, newest.Version);
+        return Answer(newest, toAppend, resumed: false);
+    }
+
+    /// <summary>The session as it stands once <paramref name="turn"/> is applied at <paramref name="version"/>.</summary>
+    private StoredSession Applied(StoredSession? session, TurnToAppend turn, long version, int messageCount)
+    {
+        var window = new List<StoredMessage>(_sessions.WindowSize + 2);
+        if (session is not null)
+        {
+            window.AddRange(session.RecentMessages);
+        }
+        window.Add(new StoredMessage(messageCount - 1, MessageRole.User, turn.UserText, turn.TurnId, turn.At));
+        window.Add(new StoredMessage(messageCount, MessageRole.Assistant, turn.Reply, turn.TurnId, turn.At));
+        if (window.Count > _sessions.WindowSize)
+        {
+            window = window.GetRange(window.Count - _sessions.WindowSize, _sessions.WindowSize);
+        }
+        return new StoredSession(turn.Key, turn.State, turn.Status, turn.SkillName ?? session?.SkillName, turn.ContextJson,
+            version, messageCount, session?.CreatedAt ?? turn.At, turn.At, window);
+    }
+
+    private ChatTurnOutcome Answer(StoredSession updated, TurnToAppend turn, bool resumed)
+    {
+        if (turn.ExpectedVersion == 0)
+        {
+            metrics.Session("created");
+        }
+        if (turn.Status == SessionStatus.Completed)
+        {
+            metrics.Session("completed");
+        }
+        return ChatTurnOutcome.Reply(new ChatTurnReplied(turn.Key.TenantId, turn.Key.SessionId, turn.TurnId, turn.Reply,
+            updated.State, updated.Status, updated.Version, updated.MessageCount, resumed, Replayed: false));
+    }
+
+    /// <summary>
+    /// The tenant's finished skills, for a conversation still deciding what to build. A cached session goes on
+    /// without them while PostgreSQL is down (the agent then simply does not suggest reusing one).
+    /// </summary>
+    private async Task<IReadOnlyList<ExistingSkill>> ExistingSkillsAsync(SessionKey key, LoadedSession loaded, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await store.ListCompletedSkillsAsync(key.TenantId, 50, cancellationToken)).Select(s => new ExistingSkill(s.Name, s.Description)).ToList();
+        }
+        catch (Exception e) when (_worker.WriteBehind && loaded.FromCache && IsStoreUnavailable(e))
+        {
+            return [];
+        }
     }
 
     private async Task<AppendResult> AppendAsync(TurnToAppend turn, CancellationToken cancellationToken)
@@ -211,18 +301,6 @@ public sealed class ChatTurnHandler(
         {
             metrics.StoreAppend(Stopwatch.GetElapsedTime(started));
         }
-    }
-
-    private List<StoredMessage> AppendToWindow(StoredSession? session, ProcessChatTurn turn, string reply, AppendResult append, DateTimeOffset now)
-    {
-        var window = new List<StoredMessage>(_sessions.WindowSize + 2);
-        if (session is not null)
-        {
-            window.AddRange(session.RecentMessages);
-        }
-        window.Add(new StoredMessage(append.MessageCount - 1, MessageRole.User, turn.Text, turn.TurnId, now));
-        window.Add(new StoredMessage(append.MessageCount, MessageRole.Assistant, reply, turn.TurnId, now));
-        return window.Count > _sessions.WindowSize ? window.GetRange(window.Count - _sessions.WindowSize, _sessions.WindowSize) : window;
     }
 
     private static SkillContext ReadContext(StoredSession session)

@@ -6,25 +6,14 @@ using SkillForge.Worker.Hosting;
 namespace SkillForge.Worker.Cleanup;
 
 /// <summary>Cleanup has its own queue and runs one message at a time per instance (runs across instances serialise on an advisory lock).</summary>
-public sealed class CleanupSessionsConsumerDefinition : ConsumerDefinition<CleanupSessionsConsumer>
+public sealed class CleanupSessionsConsumerDefinition(IOptions<WorkerOptions> options)
+    : SkillForgeConsumerDefinition<CleanupSessionsConsumer>(options.Value, SkillForgeQueues.Cleanup, concurrentMessageLimit: 1)
 {
-    private readonly WorkerOptions _options;
-
-    public CleanupSessionsConsumerDefinition(IOptions<WorkerOptions> options)
+    protected override void Configure(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<CleanupSessionsConsumer> consumer)
     {
-        _options = options.Value;
-        EndpointName = SkillForgeQueues.Cleanup;
-        ConcurrentMessageLimit = 1;
-    }
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<CleanupSessionsConsumer> consumerConfigurator, IRegistrationContext context)
-    {
-        EndpointPolicies.Apply(endpointConfigurator, _options);
-        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+        if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
             rabbit.PrefetchCount = 1;
         }
-        endpointConfigurator.UseMessageRetry(TransientFaults.Configure);
     }
 }

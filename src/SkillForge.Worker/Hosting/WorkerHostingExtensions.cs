@@ -5,6 +5,7 @@ using SkillForge.Worker.Cleanup;
 using SkillForge.Worker.Erasure;
 using SkillForge.Worker.History;
 using SkillForge.Worker.Observability;
+using SkillForge.Worker.WriteBehind;
 
 namespace SkillForge.Worker.Hosting;
 
@@ -76,6 +77,7 @@ public static class WorkerHostingExtensions
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ChatTurnHandler>();
+        services.AddSingleton<WriteBehindQueue>();
         services.AddSingleton<SessionEraser>();
         services.AddMetrics();
         services.AddSingleton<SessionStatusGauge>();
@@ -92,6 +94,7 @@ public static class WorkerHostingExtensions
         bus.AddConsumer<ListSessionsConsumer, ListSessionsConsumerDefinition>();
         bus.AddConsumer<EraseSessionConsumer, EraseSessionConsumerDefinition>();
         bus.AddConsumer<CleanupSessionsConsumer, CleanupSessionsConsumerDefinition>();
+        bus.AddConsumer<PendingTurnWriteConsumer, PendingTurnWriteConsumerDefinition>();
         bus.AddConsumeObserver<FaultedMessageLogger>();
         return bus;
     }

@@ -29,6 +29,19 @@ public sealed class WorkerOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan UnavailableAfter { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// Answer turns of cached sessions while PostgreSQL is down and queue their writes (skillforge-pending-writes);
+    /// off, such turns wait and are answered <c>unavailable</c> like any other.
+    /// </summary>
+    public bool WriteBehind { get; set; } = true;
+
+    /// <summary>
+    /// How long Redis keeps a session whose newest writes are still queued (instead of the sliding TTL): longer than
+    /// any PostgreSQL outage plus the time to drain the queue after it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan WriteBehindHold { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How long a stop (SIGTERM) waits for in-flight messages before the host gives up on them.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(25);

@@ -18,6 +18,7 @@ public sealed class FaultedMessageLogger(ILogger<FaultedMessageLogger> logger) :
             ProcessChatTurn m => (m.TenantId, m.SessionId),
             GetSessionHistory m => (m.TenantId, m.SessionId),
             EraseSession m => (m.TenantId, m.SessionId),
+            WriteBehind.PendingTurnWrite m => (m.Turn.Key.TenantId, m.Turn.Key.SessionId),
             _ => (null, null),
         };
         WorkerLog.MessageFaulted(logger, exception, typeof(T).Name, context.MessageId, tenant, session,

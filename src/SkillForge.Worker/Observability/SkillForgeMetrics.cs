@@ -40,6 +40,7 @@ public sealed class SkillForgeMetrics : IDisposable
     private readonly Histogram<long> _contextSize;
     private readonly Counter<long> _cleanupSessions;
     private readonly Histogram<double> _cleanupDuration;
+    private readonly Counter<long> _writeBehind;
 
     public SkillForgeMetrics(IMeterFactory meterFactory, SessionCache cache, SessionStatusGauge statusGauge)
     {
@@ -56,6 +57,8 @@ public sealed class SkillForgeMetrics : IDisposable
             tags: null, advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = ContextBytesBuckets });
         _cleanupSessions = _meter.CreateCounter<long>("skillforge.cleanup.sessions", "{session}", "Sessions changed by cleanup, by action (abandoned, deleted)");
         _cleanupDuration = Seconds("skillforge.cleanup.duration", "Duration of a cleanup run", CleanupSecondsBuckets);
+        _writeBehind = _meter.CreateCounter<long>("skillforge.write_behind", "{write}",
+            "Turns written behind while PostgreSQL was down, by stage (queued, applied, already_applied, deferred, dropped, conflict)");
         _meter.CreateObservableGauge("skillforge.sessions", statusGauge.Observe, "{session}", "Sessions stored, by status (refreshed at most every 30 s)");
         cache.Observed += e => _cache.Add(1, new KeyValuePair<string, object?>("result", e.ToString().ToLowerInvariant()));
     }
@@ -75,6 +78,8 @@ public sealed class SkillForgeMetrics : IDisposable
     public void Conflict() => _conflicts.Add(1);
 
     public void Session(string transition) => _sessions.Add(1, new KeyValuePair<string, object?>("transition", transition));
+
+    public void WriteBehind(string stage) => _writeBehind.Add(1, new KeyValuePair<string, object?>("stage", stage));
 
     public void ContextSize(int bytes) => _contextSize.Record(bytes);
 

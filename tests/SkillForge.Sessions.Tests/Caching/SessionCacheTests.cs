@@ -79,6 +79,86 @@ public sealed class SessionCacheTests
         await Assert.ThrowsAnyAsync<Exception>(() => cache.RemoveOrThrowAsync(session.Key));
     }
 
+    [Fact]
+    public async Task Should_reserve_the_next_version_only_from_the_expected_one_and_hold_the_entry_as_pending()
+    {
+        var cache = Cache(new SessionStoreOptions { CacheTtl = TimeSpan.FromMinutes(5) });
+        var current = Session(3);
+        await cache.SetAsync(current);
+
+        var stale = await cache.TryReserveAsync(current with { Version = 4, State = "stale" }, expectedVersion: 2, TimeSpan.FromHours(1));
+        var reserved = await cache.TryReserveAsync(current with { Version = 4, State = "newest" }, expectedVersion: 3, TimeSpan.FromHours(1));
+        var again = await cache.TryReserveAsync(current with { Version = 4, State = "racer" }, expectedVersion: 3, TimeSpan.FromHours(1));
+        var missing = await cache.TryReserveAsync(Session(2), expectedVersion: 1, TimeSpan.FromHours(1));
+
+        Assert.Equal((false, true, false, false), (stale, reserved, again, missing));
+        var entry = await cache.GetEntryAsync(current.Key);
+        Assert.Equal((4L, "newest", true), (entry!.Session.Version, entry.Session.State, entry.Pending));
+        // The read did not slide it back to the 5-minute TTL: a pending entry keeps its hold.
+        var ttl = await Redis.GetDatabase().KeyTimeToLiveAsync(SessionCache.KeyOf(current.Key));
+        Assert.InRange(ttl!.Value, TimeSpan.FromMinutes(59), TimeSpan.FromHours(1));
+    }
+
+    [Fact]
+    public async Task Should_keep_a_pending_entry_from_set_and_remove_but_not_from_erasure()
+    {
+        var cache = Cache();
+        var current = Session(3);
+        await cache.SetAsync(current);
+        await cache.TryReserveAsync(current with { Version = 4 }, 3, TimeSpan.FromHours(1));
+
+        var overwritten = await cache.SetAsync(current with { Version = 5, State = "around the queue" });
+        await cache.RemoveAsync(current.Key);
+        var kept = await cache.GetEntryAsync(current.Key);
+        await cache.RemoveOrThrowAsync(current.Key);
+
+        Assert.False(overwritten);
+        Assert.Equal((4L, true), (kept!.Session.Version, kept.Pending));
+        Assert.Null(await cache.GetEntryAsync(current.Key));
+    }
+
+    [Fact]
+    public async Task Should_clear_pending_only_when_the_newest_version_is_applied_and_slide_again()
+    {
+        var cache = Cache(new SessionStoreOptions { CacheTtl = TimeSpan.FromMinutes(5) });
+        var current = Session(3);
+        await cache.SetAsync(current);
+        await cache.TryReserveAsync(current with { Version = 4 }, 3, TimeSpan.FromHours(1));
+        await cache.TryReserveAsync(current with { Version = 5 }, 4, TimeSpan.FromHours(1));
+
+        var olderApplied = await cache.MarkAppliedAsync(current.Key, 4);
+        var stillPending = (await cache.GetEntryAsync(current.Key))!.Pending;
+        var newestApplied = await cache.MarkAppliedAsync(current.Key, 5);
+
+        Assert.Equal((false, true, true), (olderApplied, stillPending, newestApplied));
+        var entry = await cache.GetEntryAsync(current.Key);
+        Assert.Equal((5L, false), (entry!.Session.Version, entry.Pending));
+        var ttl = await Redis.GetDatabase().KeyTimeToLiveAsync(SessionCache.KeyOf(current.Key));
+        Assert.InRange(ttl!.Value, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
+        Assert.True(await cache.SetAsync(current with { Version = 6 }), "an applied entry takes ordinary writes again");
+    }
+
+    [Fact]
+    public async Task Should_release_a_reservation_back_to_the_entry_it_was_taken_from()
+    {
+        var cache = Cache();
+        var ordinary = Session(3);
+        await cache.SetAsync(ordinary);
+        await cache.TryReserveAsync(ordinary with { Version = 4 }, 3, TimeSpan.FromHours(1));
+
+        var released = await cache.ReleaseAsync(new CachedSession(ordinary, Pending: false), reservedVersion: 4);
+        var afterOrdinary = await cache.GetEntryAsync(ordinary.Key);
+        await cache.TryReserveAsync(ordinary with { Version = 4 }, 3, TimeSpan.FromHours(1));
+        await cache.TryReserveAsync(ordinary with { Version = 5 }, 4, TimeSpan.FromHours(1));
+        var notOurs = await cache.ReleaseAsync(new CachedSession(ordinary, Pending: false), reservedVersion: 4);
+        var releasedPending = await cache.ReleaseAsync(new CachedSession(ordinary with { Version = 4 }, Pending: true), reservedVersion: 5);
+        var afterPending = await cache.GetEntryAsync(ordinary.Key);
+
+        Assert.Equal((true, false, true), (released, notOurs, releasedPending));
+        Assert.Equal((3L, false), (afterOrdinary!.Session.Version, afterOrdinary.Pending));
+        Assert.Equal((4L, true), (afterPending!.Session.Version, afterPending.Pending));
+    }
+
     private static SessionCache Cache(SessionStoreOptions? options = null) =>
         new(Redis, Options.Create(options ?? new SessionStoreOptions()), NullLogger<SessionCache>.Instance);
 

@@ -1,0 +1,103 @@
+using MassTransit;
+using SkillForge.Sessions;
+using SkillForge.Sessions.Caching;
+using SkillForge.Worker.ChatTurns;
+using SkillForge.Worker.Observability;
+
+namespace SkillForge.Worker.WriteBehind;
+
+/// <summary>
+/// Applies a write-behind turn to PostgreSQL with the same one-transaction append as a live turn, then returns the
+/// session's cache entry to normal if nothing newer is pending. Idempotent: a redelivered write finds its TurnId
+/// applied and only clears the entry.
+/// </summary>
+public sealed class PendingTurnWriteConsumer(
+    SessionStore store,
+    SessionCache cache,
+    WriteBehindQueue queue,
+    TimeProvider clock,
+    SkillForgeMetrics metrics,
+    ILogger<PendingTurnWriteConsumer> logger) : IConsumer<PendingTurnWrite>
+{
+    /// <summary>How often a write goes to the back of the queue waiting for its predecessor before it is given up on.</summary>
+    public const int MaxDeferrals = 100;
+
+    public async Task Consume(ConsumeContext<PendingTurnWrite> context)
+    {
+        var turn = context.Message.Turn;
+        using var scope = logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["TenantId"] = turn.Key.TenantId,
+            ["SessionId"] = turn.Key.SessionId,
+            ["TurnId"] = turn.TurnId,
+        });
+
+        // PostgreSQL still down: keep the write (unacknowledged, so it stays the broker's) and keep trying. A stop
+        // cancels the wait and the broker hands the write to the next consumer.
+        var pause = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            try
+            {
+                await ApplyAsync(context.Message, context.CancellationToken);
+                return;
+            }
+            catch (Exception e) when (ChatTurnHandler.IsStoreUnavailable(e) && !context.CancellationToken.IsCancellationRequested)
+            {
+                WorkerLog.WriteBehindWaiting(logger, turn.TurnId, turn.Key.TenantId, turn.Key.SessionId, pause.TotalMilliseconds, e.Message);
+                await Task.Delay(pause, clock, context.CancellationToken);
+                pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 5_000));
+            }
+        }
+    }
+
+    private async Task ApplyAsync(PendingTurnWrite write, CancellationToken cancellationToken)
+    {
+        var turn = write.Turn;
+        var append = await store.AppendTurnAsync(turn, cancellationToken);
+        // A conflict may still be this very write, applied by an earlier delivery: the TurnId says.
+        if (append.Outcome == AppendOutcome.Conflict && await store.FindTurnAsync(turn.Key, turn.TurnId, cancellationToken) is null)
+        {
+            await ResolveConflictAsync(write, cancellationToken);
+            return;
+        }
+        var version = turn.ExpectedVersion + 1;
+        await cache.MarkAppliedAsync(turn.Key, version);
+        metrics.WriteBehind(append.Outcome == AppendOutcome.Appended ? "applied" : "already_applied");
+        WorkerLog.WriteBehindApplied(logger, turn.TurnId, turn.Key.TenantId, turn.Key.SessionId, version);
+    }
+
+    private async Task ResolveConflictAsync(PendingTurnWrite write, CancellationToken cancellationToken)
+    {
+        var turn = write.Turn;
+        var stored = await store.LoadAsync(turn.Key, cancellationToken);
+        if (stored is null)
+        {
+            // Erased (or purged) after the turn was answered: erasure wins, and the write goes with the session.
+            metrics.WriteBehind("dropped");
+            WorkerLog.WriteBehindDropped(logger, turn.TurnId, turn.Key.TenantId, turn.Key.SessionId);
+            return;
+        }
+        if (stored.Version < turn.ExpectedVersion && write.Deferrals < MaxDeferrals)
+        {
+            // Its predecessor is queued behind it (two turns of one session queued in the opposite order): to the back.
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10 * (write.Deferrals + 1), 1_000)), clock, cancellationToken);
+            await queue.SendAsync(write with { Deferrals = write.Deferrals + 1 }, cancellationToken);
+            metrics.WriteBehind("deferred");
+            return;
+        }
+
+        // Nothing queued can fix this one; the session goes on from what PostgreSQL holds, and the write waits in
+        // _error (where FaultedMessageLogger reports it) for an operator.
+        metrics.WriteBehind("conflict");
+        try
+        {
+            await cache.RemoveOrThrowAsync(turn.Key);
+        }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // The pending entry then expires with its hold.
+        }
+        throw new WriteBehindConflictException(turn.Key, turn.TurnId, turn.ExpectedVersion, stored.Version, stored.Status);
+    }
+}

@@ -1,0 +1,27 @@
+using MassTransit;
+using SkillForge.Client;
+
+namespace SkillForge.Worker.WriteBehind;
+
+/// <summary>Sends <see cref="PendingTurnWrite"/>s to their queue: durable, mandatory, and awaited until the broker confirms.</summary>
+public sealed class WriteBehindQueue(IBus bus)
+{
+    public const string Name = "skillforge-pending-writes";
+
+    /// <summary>
+    /// Returns once RabbitMQ has confirmed the write (publisher confirms are on by default, DESIGN.md §8); throws when
+    /// it did not — unroutable included (mandatory), so a missing queue is an error, not a silent drop.
+    /// </summary>
+    public async Task SendAsync(PendingTurnWrite write, CancellationToken cancellationToken)
+    {
+        var endpoint = await bus.GetSendEndpoint(SkillForgeQueues.Address(Name));
+        await endpoint.Send(write, context =>
+        {
+            context.Durable = true;
+            if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+            {
+                rabbit.Mandatory = true;
+            }
+        }, cancellationToken);
+    }
+}

@@ -1,0 +1,109 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using SkillForge.Sessions;
+using SkillForge.Sessions.Caching;
+using SkillForge.Testing;
+using SkillForge.Worker.Tests.Degraded;
+using SkillForge.Worker.WriteBehind;
+
+namespace SkillForge.Worker.Tests.WriteBehind;
+
+/// <summary>
+/// The applier of written-behind turns, fed straight through its queue (the outage that produces such writes is
+/// PostgresOutageTests' subject): order by version whatever the queue's order, idempotence, erasure winning, and a
+/// write PostgreSQL has moved past stopping in <c>_error</c> instead of being applied out of order.
+/// </summary>
+public sealed class PendingTurnWriteConsumerTests : HarnessTests
+{
+    private ITestHarness Harness => Host.Services.GetRequiredService<ITestHarness>();
+
+    private Task QueueAsync(TurnToAppend turn) => Host.Services.GetRequiredService<WriteBehindQueue>().SendAsync(new PendingTurnWrite(turn), default);
+
+    [Fact]
+    public async Task Should_apply_writes_queued_in_the_wrong_order_in_version_order()
+    {
+        var key = await StartSessionAsync();
+        var second = Write(key, 1, "Name it sql-formatter");
+        var third = Write(key, 2, "It should uppercase keywords");
+
+        await QueueAsync(third);
+        await QueueAsync(second);
+        var store = await SharedDatabase.CreateStoreAsync();
+        var stored = await PostgresOutageTests.Eventually(() => store.LoadAsync(key, default), s => s?.Version == 3);
+
+        Assert.Equal(3, stored!.Version);
+        var history = (await store.ReadHistoryAsync(key, 100, null, default))!.Messages;
+        Assert.Equal([second.UserText, second.Reply, third.UserText, third.Reply], history.Skip(2).Select(m => m.Content));
+        Assert.True(Harness.GetConsumerHarness<PendingTurnWriteConsumer>().Consumed.Select<PendingTurnWrite>(m => m.Context.Message.Turn.TurnId == third.TurnId).Count() >= 2,
+            "the early write went to the back of the queue at least once");
+        Assert.False(await Harness.Published.Any<Fault<PendingTurnWrite>>());
+    }
+
+    [Fact]
+    public async Task Should_apply_a_redelivered_write_once_and_clear_the_pending_entry()
+    {
+        var key = await StartSessionAsync();
+        var cache = Host.Services.GetRequiredService<SessionCache>();
+        var cached = (await cache.GetAsync(key))!;
+        var write = Write(key, 1, "Name it sql-formatter");
+        await cache.TryReserveAsync(cached with { Version = 2, MessageCount = 4 }, 1, TimeSpan.FromHours(1));
+
+        await QueueAsync(write);
+        await QueueAsync(write);
+        var consumer = Harness.GetConsumerHarness<PendingTurnWriteConsumer>();
+        await PostgresOutageTests.Eventually(() => Task.FromResult(consumer.Consumed.Select<PendingTurnWrite>(m => m.Context.Message.Turn.TurnId == write.TurnId).Count()), n => n == 2);
+
+        var history = (await (await SharedDatabase.CreateStoreAsync()).ReadHistoryAsync(key, 100, null, default))!;
+        Assert.Equal((2L, 4), (history.Session.Version, history.Messages.Count));
+        Assert.Equal((2L, false), ((await cache.GetEntryAsync(key))!.Session.Version, (await cache.GetEntryAsync(key))!.Pending));
+        Assert.False(await Harness.Published.Any<Fault<PendingTurnWrite>>());
+    }
+
+    [Fact]
+    public async Task Should_drop_the_write_of_a_session_erased_after_it_was_answered()
+    {
+        var key = await StartSessionAsync();
+        var write = Write(key, 1, "Name it sql-formatter");
+        await Client.EraseAsync(key.TenantId, key.SessionId, "user asked");
+
+        await QueueAsync(write);
+
+        Assert.True(await Harness.GetConsumerHarness<PendingTurnWriteConsumer>().Consumed.Any<PendingTurnWrite>(m => m.Context.Message.Turn.TurnId == write.TurnId));
+        Assert.Null(await (await SharedDatabase.CreateStoreAsync()).LoadAsync(key, default));
+        Assert.False(await Harness.Published.Any<Fault<PendingTurnWrite>>());
+    }
+
+    [Fact]
+    public async Task Should_fault_a_write_postgres_has_moved_past_and_let_the_session_go_on_from_postgres()
+    {
+        var key = await StartSessionAsync();
+        var cache = Host.Services.GetRequiredService<SessionCache>();
+        var cached = (await cache.GetAsync(key))!;
+        var orphan = Write(key, 1, "Answered from the cache while PostgreSQL was down");
+        await cache.TryReserveAsync(cached with { Version = 2 }, 1, TimeSpan.FromHours(1));
+        // A turn that went around the queue (Redis lost the pending entry as well) took version 2 in PostgreSQL.
+        await (await SharedDatabase.CreateStoreAsync()).AppendTurnAsync(Write(key, 1, "Around the queue"), default);
+
+        await QueueAsync(orphan);
+
+        Assert.True(await Harness.Published.Any<Fault<PendingTurnWrite>>(f => f.Context.Message.Message.Turn.TurnId == orphan.TurnId));
+        var fault = Harness.Published.Select<Fault<PendingTurnWrite>>().First().Context.Message;
+        Assert.Equal(typeof(WriteBehindConflictException).FullName, fault.Exceptions[0].ExceptionType);
+        Assert.Contains("version 2", fault.Exceptions[0].Message);
+        Assert.Null(await cache.GetEntryAsync(key));
+        var history = (await (await SharedDatabase.CreateStoreAsync()).ReadHistoryAsync(key, 100, null, default))!;
+        Assert.Equal((2L, "Around the queue"), (history.Session.Version, history.Messages[2].Content));
+    }
+
+    private async Task<SessionKey> StartSessionAsync()
+    {
+        var key = new SessionKey(TestIds.Tenant(), TestIds.Session());
+        Assert.True((await Client.SendTurnAsync(key.TenantId, key.SessionId, "I want a skill that formats SQL")).IsReplied);
+        return key;
+    }
+
+    private static TurnToAppend Write(SessionKey key, long expectedVersion, string text) =>
+        new(key, Guid.NewGuid(), expectedVersion, text, $"Noted: {text}", "gathering_details", "gathering_details", SessionStatus.Active,
+            null, null, """{"state":"gathering_details"}""", DateTimeOffset.UtcNow);
+}
