@@ -59,11 +59,18 @@ internal static class ChaosSuite
                 await Task.Delay(Outage(20));
                 await Shell($"{root}/ops/dev.sh start-service rabbitmq");
             }),
-            ("postgres-outage", "`unavailable` for sessions not in the cache while PostgreSQL is down", 1, async _ =>
+            ("postgres-outage", "`unavailable` for sessions not in the cache while PostgreSQL is down", 1, async workers =>
             {
                 await Shell($"{root}/ops/dev.sh stop-service postgres");
                 await Task.Delay(Outage(30));
                 await Shell($"{root}/ops/dev.sh start-service postgres");
+                // The degraded mode itself: cached sessions were answered during the outage (their writes queued).
+                var queued = await WriteBehindQueuedAsync(workers[0].Port);
+                Console.WriteLine($"   answered during the outage by write-behind: {queued} turns");
+                if (queued == 0)
+                {
+                    throw new ChaosCheckException("no turn was written behind during the outage");
+                }
             }),
             ("kill-one-of-three", "none", 3, async workers => await workers[1].KillAsync()),
             ("poison-messages", "none", 1, async _ => await PublishPoisonAsync()),
@@ -259,6 +266,16 @@ internal static class ChaosSuite
         {
             return 0;
         }
+    }
+
+    /// <summary>The worker's <c>skillforge_write_behind_total{stage="queued"}</c>, read from its /metrics.</summary>
+    private static async Task<long> WriteBehindQueuedAsync(int port)
+    {
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
+        return metrics.Split('\n')
+            .Where(line => line.StartsWith("skillforge_write_behind_total{", StringComparison.Ordinal) && line.Contains("stage=\"queued\"", StringComparison.Ordinal))
+            .Sum(line => (long)double.Parse(line[(line.IndexOf("} ", StringComparison.Ordinal) + 2)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private sealed class ChaosCheckException(string message) : Exception(message);
