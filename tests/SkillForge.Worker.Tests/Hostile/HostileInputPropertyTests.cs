@@ -73,8 +73,10 @@ public sealed class HostileInputPropertyTests : HarnessTests
     {
         await Gen.Select(ValidId, Id).SampleAsync(async (session, otherTenant) =>
         {
-            var owner = Own("owner");
-            var intruder = Own("x" + otherTenant);
+            // Fresh tenants per sample: a generated id seen twice must not meet the previous sample's session.
+            var sample = Interlocked.Increment(ref _samples);
+            var owner = Own($"owner{sample}");
+            var intruder = Own($"x{sample}-{otherTenant}");
             var turn = await Client.SendTurnAsync(owner, session, "I want a skill that formats SQL");
             Assert.True(turn.IsReplied, turn.Rejected?.Reason);
 
@@ -103,6 +105,8 @@ public sealed class HostileInputPropertyTests : HarnessTests
             Assert.False(erased.Existed);
         }, iter: 100, threads: 1);
     }
+
+    private int _samples;
 
     /// <summary>Keeps this run's valid tenants apart from every other run's; an invalid id stays invalid.</summary>
     private string Own(string tenant) => tenant.Length is > 0 and <= 100 ? _run + tenant : tenant;
