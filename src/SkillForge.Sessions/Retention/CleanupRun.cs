@@ -70,21 +70,12 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
         while (true)
         {
             await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var batch = (await connection.QueryAsync<SessionKeyRow>(new CommandDefinition(CleanupSql.SelectExpiredBatch, cutoffs, transaction, cancellationToken: cancellationToken))).ToList();
+            var batch = (await connection.QueryAsync<PurgedRow>(new CommandDefinition(CleanupSql.PurgeBatch, cutoffs, cancellationToken: cancellationToken))).ToList();
             if (batch.Count == 0)
             {
-                await transaction.CommitAsync(cancellationToken);
                 return (sessions, messages);
             }
-            var deletedMessages = await connection.ExecuteScalarAsync<long>(new CommandDefinition(CleanupSql.PurgeBatch, new
-            {
-                Tenants = batch.Select(k => k.TenantId).ToArray(),
-                Sessions = batch.Select(k => k.SessionId).ToArray(),
-                cutoffs.AsOf,
-            }, transaction, cancellationToken: cancellationToken));
-            await transaction.CommitAsync(cancellationToken);
-
+            var deletedMessages = batch.Sum(r => (long)r.MessageCount);
             sessions += batch.Count;
             messages += deletedMessages;
             await evict(batch.Select(r => r.ToKey()).ToList());
@@ -99,12 +90,17 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
     /// <summary>The run's moment and its cutoffs, as Dapper parameters (UTC).</summary>
     private sealed record Cutoffs(DateTime AsOf, DateTime IdleCutoff, DateTime CompletedCutoff, DateTime AbandonedCutoff, int BatchSize);
 
-    private sealed class SessionKeyRow
+    private class SessionKeyRow
     {
         public string TenantId { get; init; } = "";
         public string SessionId { get; init; } = "";
 
         public SessionKey ToKey() => new(TenantId, SessionId);
+    }
+
+    private sealed class PurgedRow : SessionKeyRow
+    {
+        public int MessageCount { get; init; }
     }
 
     private sealed class DryRunCounts

@@ -11,19 +11,19 @@ internal static class CleanupSql
 
     public const string Unlock = "SELECT pg_advisory_unlock(@Key)";
 
+    // Batches address their rows by ctid (a TID scan: no join against the whole table, whose cost would grow with
+    // it). A row's ctid cannot change under the batch: the row is locked from the moment it is chosen.
     public const string AbandonBatch = """
-        WITH batch AS (
-            SELECT tenant_id, session_id FROM sessions
-             WHERE status = 'active' AND last_activity_at < @IdleCutoff
-             ORDER BY last_activity_at
-             LIMIT @BatchSize
-               FOR UPDATE SKIP LOCKED
-        ), marked AS (
-            UPDATE sessions s
+        WITH marked AS (
+            UPDATE sessions
                SET status = 'abandoned', abandoned_at = @AsOf, updated_at = @AsOf
-              FROM batch b
-             WHERE s.tenant_id = b.tenant_id AND s.session_id = b.session_id
-         RETURNING s.tenant_id, s.session_id, s.version
+             WHERE ctid = ANY(ARRAY(
+                   SELECT ctid FROM sessions
+                    WHERE status = 'active' AND last_activity_at < @IdleCutoff
+                    ORDER BY last_activity_at
+                    LIMIT @BatchSize
+                      FOR UPDATE SKIP LOCKED))
+         RETURNING tenant_id, session_id, version
         ), audited AS (
             INSERT INTO session_audit (tenant_id, session_id, event, from_value, to_value, version, occurred_at)
             SELECT tenant_id, session_id, 'status_changed', 'active', 'abandoned', version, @AsOf FROM marked
@@ -31,34 +31,26 @@ internal static class CleanupSql
         SELECT tenant_id AS TenantId, session_id AS SessionId FROM marked
         """;
 
-    /// <summary>Step 1 of a purge batch (inside a transaction): lock the expired rows this batch takes.</summary>
-    public const string SelectExpiredBatch = """
-        SELECT tenant_id AS TenantId, session_id AS SessionId FROM sessions
-         WHERE (status = 'completed' AND completed_at < @CompletedCutoff)
-            OR (status = 'abandoned' AND abandoned_at < @AbandonedCutoff)
-         LIMIT @BatchSize
-           FOR UPDATE SKIP LOCKED
-        """;
-
-    /// <summary>Step 2, same transaction: messages first (they reference the rows), then rows, then one audit line a session.</summary>
+    /// <summary>
+    /// One purge batch, one statement (its own short transaction): lock expired rows, delete them — their messages go
+    /// with them (ON DELETE CASCADE, migration 0004) — and write one audit line a session with its message count.
+    /// The count is the row's <c>message_count</c>, which every append moves with its two messages.
+    /// </summary>
     public const string PurgeBatch = """
-        WITH keys AS (
-            SELECT * FROM unnest(@Tenants::text[], @Sessions::text[]) AS k(tenant_id, session_id)
-        ), gone_messages AS (
-            DELETE FROM messages m USING keys k
-             WHERE m.tenant_id = k.tenant_id AND m.session_id = k.session_id
-         RETURNING m.tenant_id, m.session_id
-        ), counted AS (
-            SELECT k.tenant_id, k.session_id, count(g.session_id) AS messages
-              FROM keys k LEFT JOIN gone_messages g ON g.tenant_id = k.tenant_id AND g.session_id = k.session_id
-             GROUP BY k.tenant_id, k.session_id
+        WITH gone AS (
+            DELETE FROM sessions
+             WHERE ctid = ANY(ARRAY(
+                   SELECT ctid FROM sessions
+                    WHERE (status = 'completed' AND completed_at < @CompletedCutoff)
+                       OR (status = 'abandoned' AND abandoned_at < @AbandonedCutoff)
+                    LIMIT @BatchSize
+                      FOR UPDATE SKIP LOCKED))
+         RETURNING tenant_id, session_id, message_count
         ), audited AS (
             INSERT INTO session_audit (tenant_id, session_id, event, count, occurred_at)
-            SELECT tenant_id, session_id, 'purged', messages, @AsOf FROM counted
+            SELECT tenant_id, session_id, 'purged', message_count, @AsOf FROM gone
         )
-        SELECT coalesce(sum(messages), 0)::bigint FROM counted;
-        DELETE FROM sessions s USING unnest(@Tenants::text[], @Sessions::text[]) AS k(tenant_id, session_id)
-         WHERE s.tenant_id = k.tenant_id AND s.session_id = k.session_id;
+        SELECT tenant_id AS TenantId, session_id AS SessionId, message_count AS MessageCount FROM gone
         """;
 
     public const string DryRunCounts = """

@@ -69,6 +69,29 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_delete_a_sessions_messages_with_its_row_and_still_refuse_a_message_without_one()
+    {
+        await Migrator().MigrateAsync(CancellationToken.None);
+        await using var connection = await _dataSource!.OpenConnectionAsync();
+        await connection.ExecuteAsync("""
+            INSERT INTO sessions (tenant_id, session_id, state, status, context, version, message_count, created_at, updated_at, last_activity_at)
+            VALUES ('t', 's', 'idle', 'active', '{}', 1, 2, now(), now(), now());
+            INSERT INTO messages (tenant_id, session_id, seq, role, content, turn_id, created_at)
+            VALUES ('t', 's', 1, 'user', 'hi', gen_random_uuid(), now()), ('t', 's', 2, 'assistant', 'hello', gen_random_uuid(), now());
+            """);
+
+        // Migration 0004: the purge deletes session rows only; their messages go in the same statement.
+        await connection.ExecuteAsync("DELETE FROM sessions WHERE tenant_id = 't' AND session_id = 's'");
+        var orphan = await Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync("""
+            INSERT INTO messages (tenant_id, session_id, seq, role, content, turn_id, created_at)
+            VALUES ('t', 'gone', 1, 'user', 'hi', gen_random_uuid(), now())
+            """));
+
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM messages"));
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, orphan.SqlState);
+    }
+
+    [Fact]
     public void Should_embed_numbered_migrations_in_order()
     {
         var versions = SchemaMigrator.EmbeddedMigrations.Select(m => m.Version).ToList();

@@ -165,11 +165,9 @@ public sealed class ChatTurnHandlerTests : HarnessTests
         await CloseAsync(Key(first), "abandoned");
         await using var cleanup = await SharedDatabase.Admin.OpenConnectionAsync();
         await using var transaction = await cleanup.BeginTransactionAsync();
-        // A purge batch mid-way: messages and row deleted, not committed yet.
-        await cleanup.ExecuteAsync("""
-            DELETE FROM messages WHERE tenant_id = @t AND session_id = @s;
-            DELETE FROM sessions WHERE tenant_id = @t AND session_id = @s;
-            """, new { t = first.TenantId, s = first.SessionId }, transaction);
+        // A purge batch mid-way: the row deleted, its messages with it (ON DELETE CASCADE), not committed yet.
+        await cleanup.ExecuteAsync("DELETE FROM sessions WHERE tenant_id = @t AND session_id = @s",
+            new { t = first.TenantId, s = first.SessionId }, transaction);
 
         var outcome = await Handler.HandleAsync(Turn(first.TenantId, first.SessionId, "one more thing"), default);
         await transaction.CommitAsync();
