@@ -13,6 +13,10 @@ internal sealed class BenchDatabase : IAsyncDisposable
     private static readonly string AppConnectionString = Environment.GetEnvironmentVariable("ConnectionStrings__Postgres")
         ?? "Host=127.0.0.1;Port=5432;Username=skillforge_app;Password=skillforge_app;Database=skillforge";
 
+    /// <summary>Only for CHECKPOINT (superuser or pg_checkpoint); ops/dev.sh's superuser by default.</summary>
+    private static readonly string SuperuserConnectionString = Environment.GetEnvironmentVariable("ConnectionStrings__PostgresSuperuser")
+        ?? "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=postgres";
+
     private readonly string _name;
 
     private BenchDatabase(string name)
@@ -39,6 +43,16 @@ internal sealed class BenchDatabase : IAsyncDisposable
         return database;
     }
 
+    /// <summary>Writes every dirty page out now, so that no checkpoint lands in the middle of a measurement.</summary>
+    public static async Task CheckpointAsync()
+    {
+        await using var connection = new NpgsqlConnection(SuperuserConnectionString);
+        await connection.OpenAsync();
+        // Not through Dapper: it takes one word without a space for the name of a stored procedure.
+        await using var command = new NpgsqlCommand("CHECKPOINT", connection) { CommandTimeout = 600 };
+        await command.ExecuteNonQueryAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Admin.DisposeAsync();
@@ -52,7 +66,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
                 await connection.ExecuteAsync($"DROP DATABASE IF EXISTS \"{_name}\" WITH (FORCE)");
                 return;
             }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 10)
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 120)
             {
                 await Task.Delay(500);
             }

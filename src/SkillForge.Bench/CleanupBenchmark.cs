@@ -10,11 +10,13 @@ namespace SkillForge.Bench;
 /// <summary>
 /// Issue 5's benchmark: seed expired sessions (default 100,000 with 10 messages each), purge them with the real
 /// <see cref="CleanupRun"/> while 8 writers keep doing what a chat turn does to PostgreSQL (load the session, append
-/// a turn), and compare the writers' p99 during the purge with their p99 just before it, in the same run.
+/// a turn), and compare the writers' p99 during the purge with their p99 just before it, in the same run; a few
+/// rounds (<c>--rounds</c>, default 5) at each chat load (<c>--turn-rates</c>, default 250 and 1,000 turns/s).
 /// </summary>
 internal static class CleanupBenchmark
 {
     private const int Writers = 8;
+    private static readonly TimeSpan WarmUpDuration = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan BaselineDuration = TimeSpan.FromSeconds(15);
 
     public static async Task<int> RunAsync(string[] args)
@@ -26,49 +28,93 @@ internal static class CleanupBenchmark
             BatchSize = IntArg(args, "--batch", new RetentionPolicy().BatchSize),
             PauseBetweenBatches = TimeSpan.FromMilliseconds(IntArg(args, "--pause-ms", (int)new RetentionPolicy().PauseBetweenBatches.TotalMilliseconds)),
         };
+        var rounds = IntArg(args, "--rounds", 5);
+        var turnRates = IntListArg(args, "--turn-rates", [250, 1_000]);
         await using var database = await BenchDatabase.CreateAsync();
-
-        Console.WriteLine($"Seeding {sessions:N0} expired sessions with {perSession} messages each ({(long)sessions * perSession:N0} messages)...");
-        var seedStarted = Stopwatch.GetTimestamp();
-        await SeedExpiredAsync(database, sessions, perSession);
-        Console.WriteLine($"  seeded in {Stopwatch.GetElapsedTime(seedStarted).TotalSeconds:F1} s");
-
         var store = new SessionStore(new SessionDatabase(database.App), Options.Create(new SessionStoreOptions()), NullLogger<SessionStore>.Instance);
-        var baseline = await MeasureTurnsAsync(store, "baseline", until: Task.Delay(BaselineDuration));
-
         var run = new CleanupRun(new MaintenanceDatabase(database.Admin), Options.Create(policy), NullLogger<CleanupRun>.Instance);
-        var purgeStarted = Stopwatch.GetTimestamp();
-        var purge = run.RunAsync(DateTimeOffset.UtcNow, dryRun: false, _ => Task.CompletedTask, CancellationToken.None);
-        var during = await MeasureTurnsAsync(store, "during", until: purge);
-        var report = await purge;
-        var purgeSeconds = Stopwatch.GetElapsedTime(purgeStarted).TotalSeconds;
 
-        var sessionsPerSecond = report.DeletedSessions / purgeSeconds;
-        var messagesPerSecond = report.DeletedMessages / purgeSeconds;
-        var ratio = during.PercentileMs(99) / baseline.PercentileMs(99);
-        var lines = new[]
+        // Each round seeds afresh, measures the writers alone, then during a purge, with the writers paced at one of
+        // --turn-rates. A round's figures move a lot on a shared 2-core machine, so each rate is judged on the
+        // median purge rate and on the p99 of all its rounds' turns.
+        var results = new List<Round>();
+        var number = 0;
+        foreach (var rate in turnRates)
+        {
+            for (var i = 0; i < rounds; i++)
+            {
+                number++;
+                Console.WriteLine($"Round {number}/{rounds * turnRates.Count} ({rate:N0} turns/s): seeding {sessions:N0} expired sessions with {perSession} messages each...");
+                var seedStarted = Stopwatch.GetTimestamp();
+                await SeedExpiredAsync(database, sessions, perSession);
+                Console.WriteLine($"  seeded in {Stopwatch.GetElapsedTime(seedStarted).TotalSeconds:F1} s");
+
+                // Warm-up, not counted: the first turns of a process pay for JIT compilation, pool connections and
+                // prepared statements (the first round's p99 was 20× the others' without it).
+                await MeasureTurnsAsync(store, "warm-up", until: Task.Delay(WarmUpDuration), rate);
+                var baseline = await MeasureTurnsAsync(store, "baseline", until: Task.Delay(BaselineDuration), rate);
+                var purgeStarted = Stopwatch.GetTimestamp();
+                var purge = run.RunAsync(DateTimeOffset.UtcNow, dryRun: false, _ => Task.CompletedTask, CancellationToken.None);
+                var during = await MeasureTurnsAsync(store, "during", until: purge, rate);
+                var report = await purge;
+                var result = new Round(number, rate, Stopwatch.GetElapsedTime(purgeStarted).TotalSeconds, report.DeletedSessions, report.DeletedMessages, baseline, during);
+                results.Add(result);
+                Console.WriteLine($"  {result.Row}");
+            }
+        }
+
+        var lines = new List<string>
         {
             $"## Cleanup benchmark ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores)",
             "",
-            $"Seeded {sessions:N0} expired completed sessions, {report.DeletedMessages:N0} messages; batch size {policy.BatchSize:N0}, pause between batches {policy.PauseBetweenBatches.TotalMilliseconds:F0} ms; {Writers} concurrent turn writers (load + append).",
+            $"Each round seeds {sessions:N0} expired completed sessions with {(long)sessions * perSession:N0} messages (then VACUUM and " +
+            $"CHECKPOINT, like data that has sat for months), warms up, measures {Writers} turn writers (what a chat turn does to " +
+            $"PostgreSQL: load the session, append a turn) for {BaselineDuration.TotalSeconds:F0} s alone, then while the real " +
+            $"`CleanupRun` purges everything; batch size {policy.BatchSize:N0}, pause between batches " +
+            $"{policy.PauseBetweenBatches.TotalMilliseconds:F0} ms. The writers are paced (open loop, as users send turns) at the " +
+            "round's rate in all, latency counted from when each turn was due; 1,000 turns/s is about the most the whole worker " +
+            "answers on this machine (docs/performance.md).",
             "",
-            "| measure | value | goal |",
-            "|---|---|---|",
-            $"| purge duration | {purgeSeconds:F1} s | |",
-            $"| sessions purged per second | {sessionsPerSecond:N0} | ≥ 20,000 |",
-            $"| messages purged per second | {messagesPerSecond:N0} | |",
-            $"| turn p50 / p99 without purge | {baseline.PercentileMs(50):F2} / {baseline.PercentileMs(99):F2} ms ({baseline.Count:N0} turns) | |",
-            $"| turn p50 / p99 during purge | {during.PercentileMs(50):F2} / {during.PercentileMs(99):F2} ms ({during.Count:N0} turns) | |",
-            $"| p99 during / p99 without | {ratio:F2}× | ≤ 2× |",
+            "| round | chat load | purge duration | sessions/s | messages/s | turn p50 / p99 alone | turn p50 / p99 during purge | p99 during / alone |",
+            "|---|---|---|---|---|---|---|---|",
         };
-        foreach (var line in lines)
+        lines.AddRange(results.Select(r => r.Row));
+        lines.AddRange(
+        [
+            "",
+            $"| chat load ({rounds} rounds) | sessions purged per second, median (goal ≥ 20,000) | chat p99 alone / during the purge, all rounds' turns | p99 during / alone (goal ≤ 2×) |",
+            "|---|---|---|---|",
+        ]);
+        foreach (var rate in turnRates)
+        {
+            // One stall of ~80 ms (autovacuum, a checkpoint) moves a round's p99 several-fold: ~1,200 turns fall in
+            // a 5-second purge at 250 turns/s. So the p99 is taken over every round's turns together.
+            var atRate = results.Where(r => r.TurnRate == rate).ToList();
+            var median = atRate.OrderBy(r => r.SessionsPerSecond).ElementAt(atRate.Count / 2).SessionsPerSecond;
+            var alone = LatencyRecorder.Pooled(atRate.Select(r => r.Baseline)).PercentileMs(99);
+            var during = LatencyRecorder.Pooled(atRate.Select(r => r.During)).PercentileMs(99);
+            lines.Add($"| {rate:N0} turns/s | {median:N0} | {alone:F2} / {during:F2} ms | {during / alone:F2}× |");
+        }
+        foreach (var line in lines.Skip(lines.Count - turnRates.Count - 3))
         {
             Console.WriteLine(line);
         }
         var docs = Path.Combine(FindRepositoryRoot(), "docs");
         Directory.CreateDirectory(docs);
         await File.WriteAllLinesAsync(Path.Combine(docs, "cleanup-benchmark.md"), lines);
-        return report.DeletedSessions == sessions ? 0 : 1;
+        return results.All(r => r.Sessions == sessions) ? 0 : 1;
+    }
+
+    private sealed record Round(int Number, int TurnRate, double PurgeSeconds, int Sessions, long Messages, LatencyRecorder Baseline, LatencyRecorder During)
+    {
+        public double SessionsPerSecond => Sessions / PurgeSeconds;
+
+        public double Ratio => During.PercentileMs(99) / Baseline.PercentileMs(99);
+
+        public string Row =>
+            $"| {Number} | {TurnRate:N0} turns/s | {PurgeSeconds:F1} s | {SessionsPerSecond:N0} | {Messages / PurgeSeconds:N0} | " +
+            $"{Baseline.PercentileMs(50):F2} / {Baseline.PercentileMs(99):F2} ms ({Baseline.Count:N0}) | " +
+            $"{During.PercentileMs(50):F2} / {During.PercentileMs(99):F2} ms ({During.Count:N0}) | {Ratio:F2}× |";
     }
 
     private static async Task SeedExpiredAsync(BenchDatabase database, int sessions, int perSession)
@@ -91,32 +137,56 @@ internal static class CleanupBenchmark
                   FROM generate_series(@from, @to) g, generate_series(1, @perSession) m;
                 """, new { from, to, perSession, at = completedAt }, commandTimeout: 600);
         }
-        await connection.ExecuteAsync("ANALYZE sessions; ANALYZE messages;");
+        // Vacuumed and checkpointed like data that has sat for 90 days, so neither autovacuum nor a checkpoint falls
+        // into one phase of a round and not the other, and the purge pays what it pays in production: the first
+        // change to each page after a checkpoint writes the whole page to WAL.
+        await connection.ExecuteAsync("VACUUM (ANALYZE) sessions", commandTimeout: 600);
+        await connection.ExecuteAsync("VACUUM (ANALYZE) messages", commandTimeout: 600);
+        await BenchDatabase.CheckpointAsync();
     }
 
-    private static async Task<LatencyRecorder> MeasureTurnsAsync(SessionStore store, string phase, Task until)
+    /// <param name="turnsPerSecond">
+    /// The writers' total rate, paced (open loop, as users send turns: not faster because PostgreSQL has room), with
+    /// each turn's latency counted from when it was due, so a stall also counts for the turns it delayed.
+    /// </param>
+    private static async Task<LatencyRecorder> MeasureTurnsAsync(SessionStore store, string phase, Task until, int turnsPerSecond)
     {
         var recorder = new LatencyRecorder();
         using var stop = new CancellationTokenSource();
+        var interval = (long)(Stopwatch.Frequency * (double)Writers / turnsPerSecond);
         var writers = Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
         {
             var key = new SessionKey($"bench-live-{w}", $"{phase}-{Guid.NewGuid():N}");
             var version = 0L;
+            var due = Stopwatch.GetTimestamp() + interval * w / Writers;
             while (!stop.IsCancellationRequested)
             {
-                var started = Stopwatch.GetTimestamp();
+                if (due > Stopwatch.GetTimestamp())
+                {
+                    await Task.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due));
+                }
                 await store.LoadAsync(key, CancellationToken.None);
                 var result = await store.AppendTurnAsync(new TurnToAppend(key, Guid.NewGuid(), version, "a user message of ordinary length",
                     "an assistant reply of ordinary length, a little longer than the question", "gathering_details", "gathering_details",
                     SessionStatus.Active, null, null, """{"schema_version":1}""", DateTimeOffset.UtcNow), CancellationToken.None);
-                recorder.Record(started);
+                recorder.Record(due);
                 version = result.Version;
+                due += interval;
             }
         })).ToList();
         await until;
         await stop.CancelAsync();
         await Task.WhenAll(writers);
         return recorder;
+    }
+
+    private static List<int> IntListArg(string[] args, string name, List<int> fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length
+            ? args[index + 1].Split(',').Select(v => int.TryParse(v, out var rate) && rate > 0 ? rate : throw new ArgumentException($"{name}: '{v}' is not a positive number"))
+                .ToList()
+            : fallback;
     }
 
     private static int IntArg(string[] args, string name, int fallback)

@@ -14,4 +14,15 @@ internal sealed class LatencyRecorder
         _histogram.RecordValue(Math.Max(1, (long)Stopwatch.GetElapsedTime(startTimestamp).TotalMicroseconds));
 
     public double PercentileMs(double percentile) => _histogram.GetValueAtPercentile(percentile) / 1000.0;
+
+    /// <summary>All of these recorders' samples in one, for a percentile over several rounds.</summary>
+    public static LatencyRecorder Pooled(IEnumerable<LatencyRecorder> recorders)
+    {
+        var pooled = new LatencyRecorder();
+        foreach (var recorder in recorders)
+        {
+            pooled._histogram.Add(recorder._histogram);
+        }
+        return pooled;
+    }
 }
