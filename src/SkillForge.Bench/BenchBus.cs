@@ -25,6 +25,7 @@ internal static class BenchBus
         builder.Services.AddMassTransit(bus =>
         {
             bus.AddSkillForgeClient();
+            bus.DisableUsageTelemetry(); // as the worker does (WorkerHostingExtensions)
             // exchange:, as the client does (SkillForgeQueues.Address): a queue: address would declare a classic
             // queue from the sender's side, which RabbitMQ refuses for this quorum queue.
             bus.AddRequestClient<EchoRequest>(new Uri($"exchange:{EchoQueue}"));

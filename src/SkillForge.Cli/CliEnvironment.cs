@@ -47,6 +47,7 @@ public sealed class CliEnvironment(TextReader input, TextWriter output, IConfigu
         builder.Services.AddMassTransit(bus =>
         {
             bus.AddSkillForgeClient();
+            bus.DisableUsageTelemetry(); // as the worker does (WorkerHostingExtensions)
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(RabbitHost, (ushort)RabbitPort, RabbitVirtualHost, host =>

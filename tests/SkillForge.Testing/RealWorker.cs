@@ -46,6 +46,7 @@ public static class RealWorker
         builder.Services.AddMassTransit(bus =>
         {
             bus.AddSkillForgeClient();
+            bus.DisableUsageTelemetry();
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(TestServers.RabbitMqHost, virtualHost ?? TestServers.RabbitMqVirtualHost, host =>

@@ -32,6 +32,7 @@ internal static class WorkerTestHost
         {
             bus.AddSkillForgeConsumers();
             bus.AddSkillForgeClient();
+            bus.DisableUsageTelemetry();
         });
         services?.Invoke(builder.Services);
         var host = builder.Build();

@@ -27,6 +27,9 @@ public static class WorkerHostingExtensions
         services.AddMassTransit(bus =>
         {
             bus.AddSkillForgeConsumers();
+            // MassTransit 8.4+ reports usage to its vendor over HTTPS from every bus by default: nothing of ours leaves
+            // for a third party, and on a closed network every start logged a failed report with a stack trace.
+            bus.DisableUsageTelemetry();
             // MassTransit's own check stays for /health (all checks) but not readiness: BrokerHealthCheck decides that.
             bus.ConfigureHealthCheckOptions(health => health.Tags.Add("masstransit"));
             bus.UsingRabbitMq((context, rabbit) =>
