@@ -8,6 +8,13 @@ namespace SkillForge.Testing;
 /// </summary>
 public sealed class RunningWorker(WebApplication app) : IAsyncDisposable
 {
+    /// <summary>
+    /// Past the worker's own stop timeouts (10 s in tests): a stop that takes longer is stuck, and a test that waits for
+    /// it would hang the whole run (seen once: a receive endpoint wedged in RabbitMQ.Client's ExchangeDeclareAsync
+    /// after a cut connection, and MassTransit's bus stop waiting on it for good).
+    /// </summary>
+    private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(45);
+
     private bool _stopped;
 
     public IServiceProvider Services => app.Services;
@@ -17,13 +24,20 @@ public sealed class RunningWorker(WebApplication app) : IAsyncDisposable
         if (!_stopped)
         {
             _stopped = true;
-            await app.StopAsync();
+            try
+            {
+                await app.StopAsync().WaitAsync(StopLimit);
+            }
+            catch (TimeoutException e)
+            {
+                throw new TimeoutException($"The worker did not stop within {StopLimit.TotalSeconds:F0} s: a stuck bus or consumer.", e);
+            }
         }
     }
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        await app.DisposeAsync();
+        await app.DisposeAsync().AsTask().WaitAsync(StopLimit);
     }
 }

@@ -67,7 +67,9 @@ public static class WorkerHostingExtensions
         });
         services.Configure<HostOptions>(o => o.ShutdownTimeout = stopTimeout + TimeSpan.FromSeconds(5));
 
+        services.AddSingleton<BusLivenessCheck>(); // keeps its state between probes
         services.AddHealthChecks()
+            .AddCheck<BusLivenessCheck>("rabbitmq-stuck", HealthStatus.Unhealthy, ["live"])
             .AddCheck<BrokerHealthCheck>("rabbitmq", HealthStatus.Unhealthy, ["ready"])
             .AddCheck<PostgresHealthCheck>("postgres", HealthStatus.Unhealthy, ["ready"])
             .AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, ["ready"]);

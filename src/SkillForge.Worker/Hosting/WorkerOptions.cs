@@ -42,6 +42,13 @@ public sealed class WorkerOptions
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan WriteBehindHold { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How long the bus may go without being Healthy before <c>/health/live</c> fails and the orchestrator restarts the
+    /// worker (<see cref="BusLivenessCheck"/>): longer than a broker restart or failover takes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    public TimeSpan BusStuckAfter { get; set; } = TimeSpan.FromMinutes(3);
+
     /// <summary>How long a stop (SIGTERM) waits for in-flight messages before the host gives up on them.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(25);

@@ -29,7 +29,8 @@ public sealed class BrokerOutageTests
         await Task.Delay(TimeSpan.FromSeconds(3));
         var answeredWhileCut = waiting.Count(t => t.IsCompleted);
         proxy.Restore();
-        var after = await Task.WhenAll(waiting);
+        // Bounded: a worker that never consumes again must fail this test, not hang the run.
+        var after = await Task.WhenAll(waiting).WaitAsync(TimeSpan.FromMinutes(2));
 
         Assert.True(before.IsReplied);
         Assert.Equal(0, answeredWhileCut);
