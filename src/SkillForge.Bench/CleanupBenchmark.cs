@@ -21,15 +21,15 @@ internal static class CleanupBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var sessions = IntArg(args, "--sessions", 100_000);
-        var perSession = IntArg(args, "--messages-per-session", 10);
+        var sessions = BenchArgs.Int(args, "--sessions", 100_000);
+        var perSession = BenchArgs.Int(args, "--messages-per-session", 10);
         var policy = new RetentionPolicy
         {
-            BatchSize = IntArg(args, "--batch", new RetentionPolicy().BatchSize),
-            PauseBetweenBatches = TimeSpan.FromMilliseconds(IntArg(args, "--pause-ms", (int)new RetentionPolicy().PauseBetweenBatches.TotalMilliseconds)),
+            BatchSize = BenchArgs.Int(args, "--batch", new RetentionPolicy().BatchSize),
+            PauseBetweenBatches = TimeSpan.FromMilliseconds(BenchArgs.Int(args, "--pause-ms", (int)new RetentionPolicy().PauseBetweenBatches.TotalMilliseconds)),
         };
-        var rounds = IntArg(args, "--rounds", 5);
-        var turnRates = IntListArg(args, "--turn-rates", [250, 1_000]);
+        var rounds = BenchArgs.Int(args, "--rounds", 5);
+        var turnRates = BenchArgs.PositiveInts(args, "--turn-rates", [250, 1_000]);
         await using var database = await BenchDatabase.CreateAsync();
         var store = new SessionStore(new SessionDatabase(database.App), Options.Create(new SessionStoreOptions()), NullLogger<SessionStore>.Instance);
         var run = new CleanupRun(new MaintenanceDatabase(database.Admin), Options.Create(policy), NullLogger<CleanupRun>.Instance);
@@ -178,21 +178,6 @@ internal static class CleanupBenchmark
         await stop.CancelAsync();
         await Task.WhenAll(writers);
         return recorder;
-    }
-
-    private static List<int> IntListArg(string[] args, string name, List<int> fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length
-            ? args[index + 1].Split(',').Select(v => int.TryParse(v, out var rate) && rate > 0 ? rate : throw new ArgumentException($"{name}: '{v}' is not a positive number"))
-                .ToList()
-            : fallback;
-    }
-
-    private static int IntArg(string[] args, string name, int fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) ? value : fallback;
     }
 
     internal static string FindRepositoryRoot()

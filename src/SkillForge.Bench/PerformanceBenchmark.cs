@@ -22,8 +22,8 @@ internal static class PerformanceBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var seconds = IntArg(args, "--seconds", 15);
-        var soakMinutes = IntArg(args, "--soak-minutes", 10);
+        var seconds = BenchArgs.Int(args, "--seconds", 15);
+        var soakMinutes = BenchArgs.Int(args, "--soak-minutes", 10);
         var duration = TimeSpan.FromSeconds(seconds);
         var root = CleanupBenchmark.FindRepositoryRoot();
         using var bus = await BenchBus.StartAsync();
@@ -168,11 +168,5 @@ internal static class PerformanceBenchmark
             SELECT @TenantId, @SessionId, g, CASE WHEN g % 2 = 1 THEN 'user' ELSE 'assistant' END, repeat('words of a conversation ', 8), gen_random_uuid(), now()
               FROM generate_series(1, @messages) g;
             """, new { key.TenantId, key.SessionId, messages });
-    }
-
-    private static int IntArg(string[] args, string name, int fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) ? value : fallback;
     }
 }
