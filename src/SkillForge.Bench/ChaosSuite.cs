@@ -201,13 +201,13 @@ internal static class ChaosSuite
                 await Task.Delay(1000);
             }
         }
-        var rows = (await connection.QueryAsync<(string Session, long Seq, string Role, Guid TurnId)>(
-            "SELECT session_id, seq, role, turn_id FROM messages WHERE tenant_id = @tenant ORDER BY session_id, seq", new { tenant })).ToList();
+        // One row a turn (migration 0005): turn n of a session is the one that moved it to version n.
+        var rows = (await connection.QueryAsync<(string Session, long TurnNo, Guid TurnId)>(
+            "SELECT session_id, turn_no, turn_id FROM turns WHERE tenant_id = @tenant ORDER BY session_id, turn_no", new { tenant })).ToList();
         var byTurn = rows.GroupBy(r => r.TurnId).ToDictionary(g => g.Key, g => g.ToList());
-        var lost = answered.Count(a => !byTurn.TryGetValue(a.TurnId, out var stored) || stored.All(s => s.Seq != a.Version * 2));
-        var duplicated = byTurn.Values.Count(g => g.Count != 2);
-        var outOfOrder = rows.GroupBy(r => r.Session).Count(session =>
-            session.Select((r, i) => r.Seq != i + 1 || r.Role != (i % 2 == 0 ? "user" : "assistant") || (i % 2 == 1 && r.TurnId != session.ElementAt(i - 1).TurnId)).Any(bad => bad));
+        var lost = answered.Count(a => !byTurn.TryGetValue(a.TurnId, out var stored) || stored.All(s => s.TurnNo != a.Version));
+        var duplicated = byTurn.Values.Count(g => g.Count != 1);
+        var outOfOrder = rows.GroupBy(r => r.Session).Count(session => session.Select((r, i) => r.TurnNo != i + 1).Any(bad => bad));
         return (lost, duplicated, outOfOrder);
     }
 

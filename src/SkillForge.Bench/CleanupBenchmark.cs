@@ -131,17 +131,17 @@ internal static class CleanupBenchmark
                 SELECT 'bench-' || (g % 100), 'expired-' || g, 'completed', 'completed', 'skill-' || g, '{"schema_version":1}',
                        @perSession / 2, @perSession, @at, @at, @at, @at
                   FROM generate_series(@from, @to) g;
-                INSERT INTO messages (tenant_id, session_id, seq, role, content, turn_id, created_at)
-                SELECT 'bench-' || (g % 100), 'expired-' || g, m, CASE WHEN m % 2 = 1 THEN 'user' ELSE 'assistant' END,
-                       repeat('a conversation about a skill ', 4), gen_random_uuid(), @at
-                  FROM generate_series(@from, @to) g, generate_series(1, @perSession) m;
+                INSERT INTO turns (tenant_id, session_id, turn_no, turn_id, user_content, assistant_content, created_at)
+                SELECT 'bench-' || (g % 100), 'expired-' || g, n, gen_random_uuid(),
+                       repeat('a conversation about a skill ', 4), repeat('a conversation about a skill ', 4), @at
+                  FROM generate_series(@from, @to) g, generate_series(1, @perSession / 2) n;
                 """, new { from, to, perSession, at = completedAt }, commandTimeout: 600);
         }
         // Vacuumed and checkpointed like data that has sat for 90 days, so neither autovacuum nor a checkpoint falls
         // into one phase of a round and not the other, and the purge pays what it pays in production: the first
         // change to each page after a checkpoint writes the whole page to WAL.
         await connection.ExecuteAsync("VACUUM (ANALYZE) sessions", commandTimeout: 600);
-        await connection.ExecuteAsync("VACUUM (ANALYZE) messages", commandTimeout: 600);
+        await connection.ExecuteAsync("VACUUM (ANALYZE) turns", commandTimeout: 600);
         await BenchDatabase.CheckpointAsync();
     }
 

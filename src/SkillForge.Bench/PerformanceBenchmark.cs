@@ -164,9 +164,9 @@ internal static class PerformanceBenchmark
         await connection.ExecuteAsync("""
             INSERT INTO sessions (tenant_id, session_id, state, status, context, version, message_count, created_at, updated_at, last_activity_at)
             VALUES (@TenantId, @SessionId, 'gathering_details', 'active', '{"schema_version":1}', @messages / 2, @messages, now(), now(), now());
-            INSERT INTO messages (tenant_id, session_id, seq, role, content, turn_id, created_at)
-            SELECT @TenantId, @SessionId, g, CASE WHEN g % 2 = 1 THEN 'user' ELSE 'assistant' END, repeat('words of a conversation ', 8), gen_random_uuid(), now()
-              FROM generate_series(1, @messages) g;
+            INSERT INTO turns (tenant_id, session_id, turn_no, turn_id, user_content, assistant_content, created_at)
+            SELECT @TenantId, @SessionId, g, gen_random_uuid(), repeat('words of a conversation ', 8), repeat('words of a conversation ', 8), now()
+              FROM generate_series(1, @messages / 2) g;
             """, new { key.TenantId, key.SessionId, messages });
     }
 }

@@ -20,7 +20,10 @@ public sealed class SchemaMigrator(MaintenanceDatabase database, ILogger<SchemaM
     public static IReadOnlyList<Migration> EmbeddedMigrations { get; } = LoadEmbeddedMigrations();
 
     /// <summary>Brings the schema up to date; returns the versions applied by this call.</summary>
-    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken) => MigrateAsync(int.MaxValue, cancellationToken);
+
+    /// <summary>Applies the migrations up to and including <paramref name="upToVersion"/> (tests of a data migration start below it).</summary>
+    public async Task<IReadOnlyList<int>> MigrateAsync(int upToVersion, CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
@@ -32,7 +35,7 @@ public sealed class SchemaMigrator(MaintenanceDatabase database, ILogger<SchemaM
                 MigrationSql.SelectApplied, cancellationToken: cancellationToken))).ToDictionary(r => r.Version, r => r.Checksum);
 
             var newlyApplied = new List<int>();
-            foreach (var migration in EmbeddedMigrations)
+            foreach (var migration in EmbeddedMigrations.Where(m => m.Version <= upToVersion))
             {
                 if (applied.TryGetValue(migration.Version, out var checksum))
                 {
@@ -53,7 +56,8 @@ public sealed class SchemaMigrator(MaintenanceDatabase database, ILogger<SchemaM
                 logger.LogInformation("Applied migration {Version} {Name}", migration.Version, migration.Name);
                 newlyApplied.Add(migration.Version);
             }
-            logger.LogInformation("Schema at migration {Version}; {Count} applied now", EmbeddedMigrations[^1].Version, newlyApplied.Count);
+            logger.LogInformation("Schema at migration {Version}; {Count} applied now",
+                EmbeddedMigrations.LastOrDefault(m => m.Version <= upToVersion)?.Version ?? 0, newlyApplied.Count);
             return newlyApplied;
         }
         finally

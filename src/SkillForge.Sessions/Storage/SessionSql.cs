@@ -15,26 +15,34 @@ internal static class SessionSql
         message_count AS MessageCount, created_at AS CreatedAt, updated_at AS UpdatedAt
         """;
 
-    private const string MessageColumns = "seq AS Seq, role AS Role, content AS Content, turn_id AS TurnId, created_at AS CreatedAt";
+    // A turn row holds two messages (migration 0005): turn n is seq 2n-1 (user) and 2n (assistant). Readers take
+    // the newest turns they need by the primary key, newest first, and unnest each into its messages.
+    private const string TurnMessages = """
+        CROSS JOIN LATERAL (VALUES (2 * t.turn_no, 'assistant', t.assistant_content),
+                                   (2 * t.turn_no - 1, 'user', t.user_content)) AS m(seq, role, content)
+        """;
+
+    private const string MessageColumns = "m.seq AS Seq, m.role AS Role, m.content AS Content, t.turn_id AS TurnId, t.created_at AS CreatedAt";
 
     /// <summary>The row, then the latest @Window messages newest first (the caller reverses them).</summary>
     public const string Load = SetTenant + $"""
         SELECT {SessionColumns} FROM sessions WHERE tenant_id = @TenantId AND session_id = @SessionId;
-        SELECT {MessageColumns} FROM messages
-         WHERE tenant_id = @TenantId AND session_id = @SessionId
-         ORDER BY seq DESC LIMIT @Window;
+        SELECT {MessageColumns}
+          FROM (SELECT * FROM turns
+                 WHERE tenant_id = @TenantId AND session_id = @SessionId
+                 ORDER BY turn_no DESC LIMIT (@Window + 1) / 2) AS t
+        {TurnMessages}
+         ORDER BY m.seq DESC LIMIT @Window;
         """;
 
     // The append is one statement: the session row moves from @ExpectedVersion to the next version only if
-    // it is still active at that version, and the two messages and audit rows hang off that row change. Zero
-    // rows back means a conflict; a unique violation on ux_messages_turn means the turn was applied before.
+    // it is still active at that version, and the turn (its two messages) and audit rows hang off that row change.
+    // Zero rows back means a conflict; a unique violation on ux_turns_turn means the turn was applied before.
     // Either way the implicit transaction rolls back whole: nothing is half-written.
     private const string AppendTail = """
         , appended AS (
-            INSERT INTO messages (tenant_id, session_id, seq, role, content, turn_id, created_at)
-            SELECT @TenantId, @SessionId, s.message_count - 1, 'user', @UserText, @TurnId, @At FROM s
-            UNION ALL
-            SELECT @TenantId, @SessionId, s.message_count, 'assistant', @Reply, @TurnId, @At FROM s
+            INSERT INTO turns (tenant_id, session_id, turn_no, turn_id, user_content, assistant_content, created_at)
+            SELECT @TenantId, @SessionId, s.message_count / 2, @TurnId, @UserText, @Reply, @At FROM s
         ), audited AS (
             INSERT INTO session_audit (tenant_id, session_id, event, from_value, to_value, version, occurred_at)
             SELECT @TenantId, @SessionId, 'created', NULL, @State, s.version, @At FROM s WHERE @ExpectedVersion = 0
@@ -78,19 +86,27 @@ internal static class SessionSql
         )
         """ + AppendTail;
 
-    /// <summary>A turn already in the log, found by its id (the assistant half carries the reply).</summary>
+    /// <summary>A turn already in the log, found by its id, with the version and message count it left behind.</summary>
     public const string FindTurn = SetTenant + """
-        SELECT turn_id AS TurnId, content AS Reply, seq / 2 AS Version, seq::int AS MessageCount
-          FROM messages
-         WHERE tenant_id = @TenantId AND session_id = @SessionId AND turn_id = @TurnId AND role = 'assistant';
+        SELECT turn_id AS TurnId, assistant_content AS Reply, turn_no AS Version, (2 * turn_no)::int AS MessageCount
+          FROM turns
+         WHERE tenant_id = @TenantId AND session_id = @SessionId AND turn_id = @TurnId;
         """;
 
-    /// <summary>The row, then @Limit + 1 messages before @BeforeSeq newest first (the extra one says HasMore).</summary>
+    /// <summary>
+    /// The row, then @Limit + 1 messages before @BeforeSeq newest first (the extra one says HasMore). Turns with a
+    /// message before @BeforeSeq are those with 2n - 1 &lt; @BeforeSeq, i.e. n &lt;= @BeforeSeq / 2; the newest of
+    /// them may count only its user half, hence one turn more than the messages need.
+    /// </summary>
     public const string History = SetTenant + $"""
         SELECT {SessionColumns} FROM sessions WHERE tenant_id = @TenantId AND session_id = @SessionId;
-        SELECT {MessageColumns} FROM messages
-         WHERE tenant_id = @TenantId AND session_id = @SessionId AND seq < @BeforeSeq
-         ORDER BY seq DESC LIMIT @Limit + 1;
+        SELECT {MessageColumns}
+          FROM (SELECT * FROM turns
+                 WHERE tenant_id = @TenantId AND session_id = @SessionId AND turn_no <= @BeforeSeq / 2
+                 ORDER BY turn_no DESC LIMIT (@Limit + 1) / 2 + 1) AS t
+        {TurnMessages}
+         WHERE m.seq < @BeforeSeq
+         ORDER BY m.seq DESC LIMIT @Limit + 1;
         """;
 
     public const string List = SetTenant + """
@@ -113,14 +129,14 @@ internal static class SessionSql
         """;
 
     /// <summary>
-    /// Messages first (they reference the row), then the row, then one audit line saying an erasure happened:
-    /// ids, time, count and the operator's reason; no content. One implicit transaction: all or nothing.
+    /// Turns first (they reference the row), then the row, then one audit line saying an erasure happened:
+    /// ids, time, message count and the operator's reason; no content. One implicit transaction: all or nothing.
     /// </summary>
     public const string Erase = SetTenant + """
-        WITH gone AS (DELETE FROM messages WHERE tenant_id = @TenantId AND session_id = @SessionId RETURNING 1),
+        WITH gone AS (DELETE FROM turns WHERE tenant_id = @TenantId AND session_id = @SessionId RETURNING 1),
         audited AS (
             INSERT INTO session_audit (tenant_id, session_id, event, to_value, count, occurred_at)
-            SELECT @TenantId, @SessionId, 'erased', @Reason, count(*), @At FROM gone
+            SELECT @TenantId, @SessionId, 'erased', @Reason, 2 * count(*), @At FROM gone
             RETURNING count
         )
         SELECT count::int FROM audited;

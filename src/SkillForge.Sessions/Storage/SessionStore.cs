@@ -78,7 +78,7 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
                 ? new AppendResult(AppendOutcome.Appended, a.Version, a.MessageCount)
                 : AppendResult.Conflict;
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "ux_messages_turn")
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "ux_turns_turn")
         {
             var stored = await FindTurnAsync(turn.Key, turn.TurnId, cancellationToken)
                 ?? throw new InvalidOperationException($"Turn {turn.TurnId} of {turn.Key} violated its unique key but cannot be found.", e);
@@ -166,7 +166,7 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
         return (await results.ReadAsync<CompletedSkill>()).ToList();
     }
 
-    /// <summary>Deletes the session's messages and row; the audit keeps only that it happened.</summary>
+    /// <summary>Deletes the session's turns and row; the audit keeps only that it happened.</summary>
     public async Task<ErasureResult> EraseAsync(SessionKey key, string? reason, DateTimeOffset at, CancellationToken cancellationToken)
     {
         SessionInputRules.ValidateKey(key);

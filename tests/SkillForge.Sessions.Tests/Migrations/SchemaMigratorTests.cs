@@ -39,9 +39,11 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
         await using var connection = await _dataSource!.OpenConnectionAsync();
         var tables = (await connection.QueryAsync<string>(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")).ToList();
-        Assert.Equal(["cleanup_ticks", "messages", "schema_history", "session_audit", "sessions"], tables);
+        Assert.Equal(["cleanup_ticks", "schema_history", "session_audit", "sessions", "turns"], tables);
         var rls = await connection.QueryAsync<string>("SELECT relname FROM pg_class WHERE relrowsecurity ORDER BY relname");
-        Assert.Equal(["messages", "session_audit", "sessions"], rls);
+        Assert.Equal(["session_audit", "sessions", "turns"], rls);
+        var views = await connection.QueryAsync<string>("SELECT viewname FROM pg_views WHERE schemaname = 'public'");
+        Assert.Equal(["messages"], views);
     }
 
     [Fact]
@@ -69,26 +71,78 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Should_delete_a_sessions_messages_with_its_row_and_still_refuse_a_message_without_one()
+    public async Task Should_delete_a_sessions_turns_with_its_row_and_still_refuse_a_turn_without_one()
     {
         await Migrator().MigrateAsync(CancellationToken.None);
         await using var connection = await _dataSource!.OpenConnectionAsync();
         await connection.ExecuteAsync("""
             INSERT INTO sessions (tenant_id, session_id, state, status, context, version, message_count, created_at, updated_at, last_activity_at)
             VALUES ('t', 's', 'idle', 'active', '{}', 1, 2, now(), now(), now());
-            INSERT INTO messages (tenant_id, session_id, seq, role, content, turn_id, created_at)
-            VALUES ('t', 's', 1, 'user', 'hi', gen_random_uuid(), now()), ('t', 's', 2, 'assistant', 'hello', gen_random_uuid(), now());
+            INSERT INTO turns (tenant_id, session_id, turn_no, turn_id, user_content, assistant_content, created_at)
+            VALUES ('t', 's', 1, gen_random_uuid(), 'hi', 'hello', now());
             """);
 
-        // Migration 0004: the purge deletes session rows only; their messages go in the same statement.
+        // Migrations 0004/0005: the purge deletes session rows only; their turns go in the same statement.
         await connection.ExecuteAsync("DELETE FROM sessions WHERE tenant_id = 't' AND session_id = 's'");
         var orphan = await Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync("""
-            INSERT INTO messages (tenant_id, session_id, seq, role, content, turn_id, created_at)
-            VALUES ('t', 'gone', 1, 'user', 'hi', gen_random_uuid(), now())
+            INSERT INTO turns (tenant_id, session_id, turn_no, turn_id, user_content, assistant_content, created_at)
+            VALUES ('t', 'gone', 1, gen_random_uuid(), 'hi', 'hello', now())
             """));
 
-        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM messages"));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM turns"));
         Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, orphan.SqlState);
+    }
+
+    [Fact]
+    public async Task Should_move_each_pair_of_messages_into_one_turn_and_show_them_again_through_the_messages_view()
+    {
+        await Migrator().MigrateAsync(4, CancellationToken.None);
+        await using var connection = await _dataSource!.OpenConnectionAsync();
+        var first = Guid.NewGuid();
+        var second = Guid.NewGuid();
+        var before = DateTime.UtcNow.AddDays(-1);
+        await connection.ExecuteAsync("""
+            INSERT INTO sessions (tenant_id, session_id, state, status, context, version, message_count, created_at, updated_at, last_activity_at)
+            VALUES ('t', 's', 'idle', 'active', '{}', 2, 4, now(), now(), now()),
+                   ('t', 'empty', 'idle', 'active', '{}', 1, 0, now(), now(), now());
+            INSERT INTO messages (tenant_id, session_id, seq, role, content, turn_id, created_at)
+            VALUES ('t', 's', 1, 'user', 'hi', @first, @before), ('t', 's', 2, 'assistant', 'hello', @first, @before),
+                   ('t', 's', 3, 'user', 'a skill?', @second, now()), ('t', 's', 4, 'assistant', 'which one?', @second, now());
+            """, new { first, second, before });
+
+        var applied = await Migrator().MigrateAsync(CancellationToken.None);
+
+        Assert.Equal([5], applied);
+        var turns = (await connection.QueryAsync<(long TurnNo, Guid TurnId, string User, string Assistant, DateTime CreatedAt)>(
+            "SELECT turn_no, turn_id, user_content, assistant_content, created_at FROM turns ORDER BY turn_no")).ToList();
+        Assert.Equal([(1L, first, "hi", "hello"), (2L, second, "a skill?", "which one?")],
+            turns.Select(t => (t.TurnNo, t.TurnId, t.User, t.Assistant)));
+        Assert.Equal(before, turns[0].CreatedAt, TimeSpan.FromMilliseconds(1));
+        var messages = (await connection.QueryAsync<(long Seq, string Role, string Content, Guid TurnId)>(
+            "SELECT seq, role, content, turn_id FROM messages WHERE session_id = 's' ORDER BY seq")).ToList();
+        Assert.Equal([(1L, "user", "hi", first), (2L, "assistant", "hello", first), (3L, "user", "a skill?", second), (4L, "assistant", "which one?", second)],
+            messages);
+    }
+
+    [Fact]
+    public async Task Should_refuse_to_migrate_a_message_log_that_does_not_pair_into_turns_and_change_nothing()
+    {
+        await Migrator().MigrateAsync(4, CancellationToken.None);
+        await using var connection = await _dataSource!.OpenConnectionAsync();
+        await connection.ExecuteAsync("""
+            INSERT INTO sessions (tenant_id, session_id, state, status, context, version, message_count, created_at, updated_at, last_activity_at)
+            VALUES ('t', 's', 'idle', 'active', '{}', 1, 3, now(), now(), now());
+            INSERT INTO messages (tenant_id, session_id, seq, role, content, turn_id, created_at)
+            VALUES ('t', 's', 1, 'user', 'hi', gen_random_uuid(), now()), ('t', 's', 2, 'assistant', 'hello', gen_random_uuid(), now()),
+                   ('t', 's', 3, 'user', 'no reply was ever stored', gen_random_uuid(), now());
+            """);
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => Migrator().MigrateAsync(CancellationToken.None));
+
+        Assert.Contains("do not pair into turns", error.MessageText);
+        Assert.Equal(3, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM messages"));
+        Assert.Equal(4, await connection.ExecuteScalarAsync<int>("SELECT max(version) FROM schema_history"));
+        Assert.False(await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('turns') IS NOT NULL"));
     }
 
     [Fact]

@@ -17,10 +17,9 @@ internal static class RetentionSeed
                                   last_activity_at, completed_at, abandoned_at)
             VALUES (@TenantId, @SessionId, @state, @status, '{}', greatest(@messages / 2, 1), @messages, @lastActivity, @lastActivity,
                     @lastActivity, @completedAt, @abandonedAt);
-            INSERT INTO messages (tenant_id, session_id, seq, role, content, turn_id, created_at)
-            SELECT @TenantId, @SessionId, g, CASE WHEN g % 2 = 1 THEN 'user' ELSE 'assistant' END, 'text ' || g,
-                   gen_random_uuid(), @lastActivity
-              FROM generate_series(1, @messages) g;
+            INSERT INTO turns (tenant_id, session_id, turn_no, turn_id, user_content, assistant_content, created_at)
+            SELECT @TenantId, @SessionId, g, gen_random_uuid(), 'text ' || (2 * g - 1), 'text ' || (2 * g), @lastActivity
+              FROM generate_series(1, @messages / 2) g;
             """, new
         {
             key.TenantId,

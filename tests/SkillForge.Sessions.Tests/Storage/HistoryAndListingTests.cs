@@ -46,6 +46,36 @@ public sealed class HistoryAndListingTests
     }
 
     [Fact]
+    public async Task Should_cut_pages_and_windows_at_any_message_even_in_the_middle_of_a_turn()
+    {
+        // A turn is stored as one row of two messages (migration 0005): an odd limit or window, or a page that starts
+        // after a user message, cuts a turn in half. Every cut of a five-turn session against the plain list.
+        var store = await SharedDatabase.CreateStoreAsync();
+        var key = await AppendManyAsync(store, new SessionKey(TestIds.Tenant(), TestIds.Session()), 5); // seq 1..10
+        var all = Enumerable.Range(1, 10).Select(i => (long)i).ToList();
+
+        foreach (long? before in new long?[] { null, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 })
+        {
+            foreach (var limit in Enumerable.Range(1, 11))
+            {
+                var page = await store.ReadHistoryAsync(key, limit, before, None);
+                var older = all.Where(seq => seq < (before ?? long.MaxValue)).ToList();
+                var expected = older.Skip(Math.Max(0, older.Count - limit)).ToList();
+                Assert.True(expected.SequenceEqual(page!.Messages.Select(m => m.Seq)), $"before {before}, limit {limit}: {string.Join(",", page.Messages.Select(m => m.Seq))}");
+                Assert.Equal(older.Count > limit, page.HasMore);
+                Assert.All(page.Messages, m => Assert.Equal(m.Seq % 2 == 1 ? "user" : "assistant", m.Role));
+                Assert.All(page.Messages, m => Assert.Equal($"{(m.Seq % 2 == 1 ? "user" : "assistant")} {(m.Seq + 1) / 2}", m.Content));
+            }
+        }
+        foreach (var window in Enumerable.Range(1, 11))
+        {
+            var windowed = await SharedDatabase.CreateStoreAsync(new SessionStoreOptions { WindowSize = window });
+            var loaded = await windowed.LoadAsync(key, None);
+            Assert.Equal(all.Skip(Math.Max(0, 10 - window)), loaded!.RecentMessages.Select(m => m.Seq));
+        }
+    }
+
+    [Fact]
     public async Task Should_return_null_history_for_an_unknown_session()
     {
         var store = await SharedDatabase.CreateStoreAsync();

@@ -21,13 +21,16 @@ public sealed class TenantIsolationTests
         await using var transaction = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync("SELECT set_config('skillforge.tenant_id', @t, true)", new { t = mine.TenantId }, transaction);
         // A buggy query: no tenant filter at all, and one naming the other tenant outright.
-        var visibleTenants = (await connection.QueryAsync<string>("SELECT DISTINCT tenant_id FROM messages", transaction: transaction)).ToList();
+        var visibleTenants = (await connection.QueryAsync<string>("SELECT DISTINCT tenant_id FROM turns", transaction: transaction)).ToList();
+        // The view of one row a message (migration 0005) runs as its reader, so the same policy applies through it.
+        var visibleThroughView = (await connection.QueryAsync<string>("SELECT DISTINCT tenant_id FROM messages", transaction: transaction)).ToList();
         var theirRows = await connection.ExecuteScalarAsync<long>(
             "SELECT count(*) FROM sessions WHERE tenant_id = @t", new { t = theirs.TenantId }, transaction);
         var updated = await connection.ExecuteAsync(
             "UPDATE sessions SET state = 'hijacked' WHERE tenant_id = @t", new { t = theirs.TenantId }, transaction);
 
         Assert.Equal([mine.TenantId], visibleTenants);
+        Assert.Equal([mine.TenantId], visibleThroughView);
         Assert.Equal(0, theirRows);
         Assert.Equal(0, updated);
     }
