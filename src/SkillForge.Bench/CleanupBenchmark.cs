@@ -3,21 +3,27 @@ using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SkillForge.Sessions;
+using SkillForge.Sessions.Caching;
 using SkillForge.Sessions.Retention;
 
 namespace SkillForge.Bench;
 
 /// <summary>
 /// Issue 5's benchmark: seed expired sessions (default 100,000 with 10 messages each), purge them with the real
-/// <see cref="CleanupRun"/> while 8 writers keep doing what a chat turn does to PostgreSQL (load the session, append
-/// a turn), and compare the writers' p99 during the purge with their p99 just before it, in the same run; a few
-/// rounds (<c>--rounds</c>, default 5) at each chat load (<c>--turn-rates</c>, default 250 and 1,000 turns/s).
+/// <see cref="CleanupRun"/> (evicting each batch from Redis as the cleanup consumer does) while 8 writers keep doing
+/// what a chat turn does to PostgreSQL (load the session, append a turn), and compare the writers' p99 while the purge
+/// works with their p99 while it does not. The two are interleaved in the same seconds: the purge works for
+/// <c>--on-ms</c> (1,000), then is held for <c>--off-ms</c> (1,000), and so on until it is done, so whatever else the
+/// machine does in those seconds falls on both sides alike. A few rounds (<c>--rounds</c>, default 5) at each chat
+/// load (<c>--turn-rates</c>, default 250 and 1,000 turns/s).
 /// </summary>
 internal static class CleanupBenchmark
 {
     private const int Writers = 8;
     private static readonly TimeSpan WarmUpDuration = TimeSpan.FromSeconds(3);
-    private static readonly TimeSpan BaselineDuration = TimeSpan.FromSeconds(15);
+
+    // Turns due this soon after the purge starts or stops working are counted on neither side.
+    private static readonly TimeSpan Guard = TimeSpan.FromMilliseconds(50);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -28,15 +34,34 @@ internal static class CleanupBenchmark
             BatchSize = BenchArgs.Int(args, "--batch", new RetentionPolicy().BatchSize),
             PauseBetweenBatches = TimeSpan.FromMilliseconds(BenchArgs.Int(args, "--pause-ms", (int)new RetentionPolicy().PauseBetweenBatches.TotalMilliseconds)),
         };
+        var on = TimeSpan.FromMilliseconds(BenchArgs.Int(args, "--on-ms", 1_000));
+        var off = TimeSpan.FromMilliseconds(BenchArgs.Int(args, "--off-ms", 1_000));
         var rounds = BenchArgs.Int(args, "--rounds", 5);
         var turnRates = BenchArgs.PositiveInts(args, "--turn-rates", [250, 1_000]);
         await using var database = await BenchDatabase.CreateAsync();
         var store = new SessionStore(new SessionDatabase(database.App), Options.Create(new SessionStoreOptions()), NullLogger<SessionStore>.Instance);
         var run = new CleanupRun(new MaintenanceDatabase(database.Admin), Options.Create(policy), NullLogger<CleanupRun>.Instance);
+        using var redis = SessionsHostingExtensions.ConnectRedis(BenchBus.Env("ConnectionStrings__Redis", "127.0.0.1:6379"));
+        var cache = new SessionCache(redis, Options.Create(new SessionStoreOptions()), NullLogger<SessionCache>.Instance);
 
-        // Each round seeds afresh, measures the writers alone, then during a purge, with the writers paced at one of
-        // --turn-rates. A round's figures move a lot on a shared 2-core machine, so each rate is judged on the
-        // median purge rate and on the p99 of all its rounds' turns.
+        async Task<CleanupReport> PurgeAsync(PurgeWindows windows)
+        {
+            try
+            {
+                return await run.RunAsync(DateTimeOffset.UtcNow, dryRun: false, async keys =>
+                {
+                    var evicting = Stopwatch.GetTimestamp();
+                    await cache.RemoveManyAsync(keys);
+                    windows.Evicted(Stopwatch.GetElapsedTime(evicting));
+                    await windows.AfterBatchAsync();
+                }, CancellationToken.None);
+            }
+            finally
+            {
+                windows.Finish();
+            }
+        }
+
         var results = new List<Round>();
         var number = 0;
         foreach (var rate in turnRates)
@@ -51,15 +76,24 @@ internal static class CleanupBenchmark
 
                 // Warm-up, not counted: the first turns of a process pay for JIT compilation, pool connections and
                 // prepared statements (the first round's p99 was 20× the others' without it).
-                await MeasureTurnsAsync(store, "warm-up", until: Task.Delay(WarmUpDuration), rate);
-                var baseline = await MeasureTurnsAsync(store, "baseline", until: Task.Delay(BaselineDuration), rate);
-                var purgeStarted = Stopwatch.GetTimestamp();
-                var purge = run.RunAsync(DateTimeOffset.UtcNow, dryRun: false, _ => Task.CompletedTask, CancellationToken.None);
-                var during = await MeasureTurnsAsync(store, "during", until: purge, rate);
+                await MeasureTurnsAsync(store, "warm-up", until: Task.Delay(WarmUpDuration), rate, _ => null);
+                var windows = new PurgeWindows(on, off);
+                var alone = new LatencyRecorder();
+                var during = new LatencyRecorder();
+                var purge = PurgeAsync(windows);
+                await MeasureTurnsAsync(store, "measured", until: purge, rate, due => windows.IsWorkingAt(due) switch
+                {
+                    true => during,
+                    false => alone,
+                    null => null,
+                });
                 var report = await purge;
-                var result = new Round(number, rate, Stopwatch.GetElapsedTime(purgeStarted).TotalSeconds, report.DeletedSessions, report.DeletedMessages, baseline, during);
+                var result = new Round(number, rate, windows.Working.TotalSeconds, windows.Cycles, report.DeletedSessions, report.DeletedMessages, alone, during);
                 results.Add(result);
+                var pauses = policy.PauseBetweenBatches * windows.Batches;
                 Console.WriteLine($"  {result.Row}");
+                Console.WriteLine($"  working time: {windows.Batches} batches; PostgreSQL {(windows.Working - windows.Evicting - pauses).TotalSeconds:F2} s, " +
+                    $"Redis eviction {windows.Evicting.TotalSeconds:F2} s, pauses {pauses.TotalSeconds:F2} s");
             }
         }
 
@@ -67,33 +101,36 @@ internal static class CleanupBenchmark
         {
             $"## Cleanup benchmark ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores)",
             "",
-            $"Each round seeds {sessions:N0} expired completed sessions with {(long)sessions * perSession:N0} messages (then VACUUM and " +
-            $"CHECKPOINT, like data that has sat for months), warms up, measures {Writers} turn writers (what a chat turn does to " +
-            $"PostgreSQL: load the session, append a turn) for {BaselineDuration.TotalSeconds:F0} s alone, then while the real " +
-            $"`CleanupRun` purges everything; batch size {policy.BatchSize:N0}, pause between batches " +
-            $"{policy.PauseBetweenBatches.TotalMilliseconds:F0} ms. The writers are paced (open loop, as users send turns) at the " +
-            "round's rate in all, latency counted from when each turn was due; 1,000 turns/s is about the most the whole worker " +
-            "answers on this machine (docs/performance.md).",
+            $"Each round seeds {sessions:N0} expired completed sessions with {(long)sessions * perSession:N0} messages (one row a turn, " +
+            "migration 0005; then VACUUM and CHECKPOINT, like data that has sat for months), warms up, then lets the real " +
+            "`CleanupRun` purge everything, evicting each batch from Redis as the cleanup consumer does, while " +
+            $"{Writers} turn writers do what a chat turn does to PostgreSQL (load the session, append a turn). Batch size " +
+            $"{policy.BatchSize:N0}, pause between batches {policy.PauseBetweenBatches.TotalMilliseconds:F0} ms. The purge works " +
+            $"for {on.TotalMilliseconds:N0} ms, is held for {off.TotalMilliseconds:N0} ms, and so on: turns due while it works " +
+            $"count as *during*, turns due while it is held as *alone* (none within {Guard.TotalMilliseconds:N0} ms of a switch), " +
+            "so both sides share the same seconds of this machine. The purge rate is over the working time only. The writers " +
+            "are paced (open loop, as users send turns) at the round's rate in all, latency counted from when each turn was " +
+            "due; 1,000 turns/s is about the most the whole worker answers on this machine (docs/performance.md).",
             "",
-            "| round | chat load | purge duration | sessions/s | messages/s | turn p50 / p99 alone | turn p50 / p99 during purge | p99 during / alone |",
+            "| round | chat load | purge working time (cycles) | sessions/s | messages/s | turn p50 / p99 alone | turn p50 / p99 during purge | p99 during / alone |",
             "|---|---|---|---|---|---|---|---|",
         };
         lines.AddRange(results.Select(r => r.Row));
         lines.AddRange(
         [
             "",
-            $"| chat load ({rounds} rounds) | sessions purged per second, median (goal ≥ 20,000) | chat p99 alone / during the purge, all rounds' turns | p99 during / alone (goal ≤ 2×) |",
-            "|---|---|---|---|",
+            $"| chat load ({rounds} rounds) | sessions purged per second, median (goal ≥ 20,000) | chat p99 alone / during the purge, all rounds' turns | p99 during / alone (goal ≤ 2×) | the rounds' own ratios, median |",
+            "|---|---|---|---|---|",
         ]);
         foreach (var rate in turnRates)
         {
-            // One stall of ~80 ms (autovacuum, a checkpoint) moves a round's p99 several-fold: ~1,200 turns fall in
-            // a 5-second purge at 250 turns/s. So the p99 is taken over every round's turns together.
+            // One stall of ~80 ms moves a round's p99 several-fold (~1,200 turns a side in a round at 250 turns/s),
+            // so the p99 is taken over every round's turns together; the rounds' own ratios are shown beside it.
             var atRate = results.Where(r => r.TurnRate == rate).ToList();
-            var median = atRate.OrderBy(r => r.SessionsPerSecond).ElementAt(atRate.Count / 2).SessionsPerSecond;
-            var alone = LatencyRecorder.Pooled(atRate.Select(r => r.Baseline)).PercentileMs(99);
+            var median = Median(atRate.Select(r => r.SessionsPerSecond));
+            var alone = LatencyRecorder.Pooled(atRate.Select(r => r.Alone)).PercentileMs(99);
             var during = LatencyRecorder.Pooled(atRate.Select(r => r.During)).PercentileMs(99);
-            lines.Add($"| {rate:N0} turns/s | {median:N0} | {alone:F2} / {during:F2} ms | {during / alone:F2}× |");
+            lines.Add($"| {rate:N0} turns/s | {median:N0} | {alone:F2} / {during:F2} ms | {during / alone:F2}× | {Median(atRate.Select(r => r.Ratio)):F2}× |");
         }
         foreach (var line in lines.Skip(lines.Count - turnRates.Count - 3))
         {
@@ -105,16 +142,100 @@ internal static class CleanupBenchmark
         return results.All(r => r.Sessions == sessions) ? 0 : 1;
     }
 
-    private sealed record Round(int Number, int TurnRate, double PurgeSeconds, int Sessions, long Messages, LatencyRecorder Baseline, LatencyRecorder During)
+    private static double Median(IEnumerable<double> values)
     {
-        public double SessionsPerSecond => Sessions / PurgeSeconds;
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
 
-        public double Ratio => During.PercentileMs(99) / Baseline.PercentileMs(99);
+    private sealed record Round(int Number, int TurnRate, double WorkingSeconds, int Cycles, int Sessions, long Messages,
+        LatencyRecorder Alone, LatencyRecorder During)
+    {
+        public double SessionsPerSecond => Sessions / WorkingSeconds;
+
+        public double Ratio => During.PercentileMs(99) / Alone.PercentileMs(99);
 
         public string Row =>
-            $"| {Number} | {TurnRate:N0} turns/s | {PurgeSeconds:F1} s | {SessionsPerSecond:N0} | {Messages / PurgeSeconds:N0} | " +
-            $"{Baseline.PercentileMs(50):F2} / {Baseline.PercentileMs(99):F2} ms ({Baseline.Count:N0}) | " +
+            $"| {Number} | {TurnRate:N0} turns/s | {WorkingSeconds:F1} s ({Cycles}) | {SessionsPerSecond:N0} | {Messages / WorkingSeconds:N0} | " +
+            $"{Alone.PercentileMs(50):F2} / {Alone.PercentileMs(99):F2} ms ({Alone.Count:N0}) | " +
             $"{During.PercentileMs(50):F2} / {During.PercentileMs(99):F2} ms ({During.Count:N0}) | {Ratio:F2}× |";
+    }
+
+    /// <summary>
+    /// Holds the purge between its batches: once it has worked for <c>on</c>, the next batch waits <c>off</c>.
+    /// Remembers every switch so a turn can be placed by when it was due.
+    /// </summary>
+    private sealed class PurgeWindows(TimeSpan on, TimeSpan off)
+    {
+        private readonly Lock _gate = new();
+        private readonly List<(long At, bool Working)> _switches = [(Stopwatch.GetTimestamp(), true)];
+        private long _workingSince = Stopwatch.GetTimestamp();
+        private long _finished = long.MaxValue;
+
+        public TimeSpan Working { get; private set; }
+
+        public int Cycles { get; private set; } = 1;
+
+        /// <summary>Time spent evicting from Redis (part of <see cref="Working"/>), and the batches evicted.</summary>
+        public TimeSpan Evicting { get; private set; }
+
+        public int Batches { get; private set; }
+
+        public void Evicted(TimeSpan took)
+        {
+            Evicting += took;
+            Batches++;
+        }
+
+        public async Task AfterBatchAsync()
+        {
+            if (Stopwatch.GetElapsedTime(_workingSince) < on)
+            {
+                return;
+            }
+            Switch(working: false);
+            await Task.Delay(off);
+            Switch(working: true);
+            Cycles++;
+        }
+
+        public void Finish()
+        {
+            Switch(working: false);
+            _finished = Stopwatch.GetTimestamp();
+        }
+
+        /// <summary>Whether the purge was working when <paramref name="due"/> came; null inside a guard or after the end.</summary>
+        public bool? IsWorkingAt(long due)
+        {
+            lock (_gate)
+            {
+                if (due >= _finished)
+                {
+                    return null;
+                }
+                var last = _switches.FindLastIndex(s => s.At <= due);
+                if (last < 0 || Stopwatch.GetElapsedTime(_switches[last].At, due) < Guard)
+                {
+                    return null;
+                }
+                return _switches[last].Working;
+            }
+        }
+
+        private void Switch(bool working)
+        {
+            var now = Stopwatch.GetTimestamp();
+            lock (_gate)
+            {
+                if (!working)
+                {
+                    Working += Stopwatch.GetElapsedTime(_workingSince, now);
+                }
+                _workingSince = now;
+                _switches.Add((now, working));
+            }
+        }
     }
 
     private static async Task SeedExpiredAsync(BenchDatabase database, int sessions, int perSession)
@@ -149,9 +270,10 @@ internal static class CleanupBenchmark
     /// The writers' total rate, paced (open loop, as users send turns: not faster because PostgreSQL has room), with
     /// each turn's latency counted from when it was due, so a stall also counts for the turns it delayed.
     /// </param>
-    private static async Task<LatencyRecorder> MeasureTurnsAsync(SessionStore store, string phase, Task until, int turnsPerSecond)
+    /// <param name="recorderFor">Where the turn due at a timestamp is counted, or null for nowhere.</param>
+    private static async Task MeasureTurnsAsync(SessionStore store, string phase, Task until, int turnsPerSecond,
+        Func<long, LatencyRecorder?> recorderFor)
     {
-        var recorder = new LatencyRecorder();
         using var stop = new CancellationTokenSource();
         var interval = (long)(Stopwatch.Frequency * (double)Writers / turnsPerSecond);
         var writers = Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
@@ -169,7 +291,7 @@ internal static class CleanupBenchmark
                 var result = await store.AppendTurnAsync(new TurnToAppend(key, Guid.NewGuid(), version, "a user message of ordinary length",
                     "an assistant reply of ordinary length, a little longer than the question", "gathering_details", "gathering_details",
                     SessionStatus.Active, null, null, """{"schema_version":1}""", DateTimeOffset.UtcNow), CancellationToken.None);
-                recorder.Record(due);
+                recorderFor(due)?.Record(due);
                 version = result.Version;
                 due += interval;
             }
@@ -177,7 +299,6 @@ internal static class CleanupBenchmark
         await until;
         await stop.CancelAsync();
         await Task.WhenAll(writers);
-        return recorder;
     }
 
     internal static string FindRepositoryRoot()

@@ -77,6 +77,15 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
         return redis.call('DEL', @key)
         """);
 
+    // RemoveScript over many keys (KEYS), for the cleanup's batches.
+    private const string RemoveManyScript = """
+        local removed = 0
+        for _, key in ipairs(KEYS) do
+            if redis.call('HEXISTS', key, 'p') == 0 then removed = removed + redis.call('DEL', key) end
+        end
+        return removed
+        """;
+
     private readonly SessionStoreOptions _options = options.Value;
     private long _bypassUntilTicks;
 
@@ -174,6 +183,49 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
             return false;
         }
     }
+
+    /// <summary>
+    /// <see cref="RemoveAsync"/> for many sessions at once (a cleanup batch): one script call removes up to
+    /// <see cref="RemoveManyPerCall"/> entries, pending ones excepted, and the calls are pipelined. One call a session
+    /// cost ~15 µs of the caller's CPU each (a batch of 2,000 took ~30 ms); one call for 500 costs about as much as one
+    /// for one. Best effort like <see cref="RemoveAsync"/>; returns how many could not be removed.
+    /// </summary>
+    public async Task<int> RemoveManyAsync(IReadOnlyList<SessionKey> keys)
+    {
+        var database = redis.GetDatabase();
+        var isCluster = redis.GetServers().Any(server => server.ServerType == ServerType.Cluster);
+        var calls = RemoveManyCalls(keys.Select(key => (RedisKey)KeyOf(key)), isCluster ? redis.HashSlot : null).ToList();
+        var failed = 0;
+        foreach (var wave in calls.Chunk(RemoveManyCallsInFlight))
+        {
+            var removals = wave.Select(call => database.ScriptEvaluateAsync(RemoveManyScript, call)).ToList();
+            try
+            {
+                await Task.WhenAll(removals);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                Trip(e, "delete");
+                failed += removals.Select((removal, i) => removal.IsCompletedSuccessfully ? 0 : wave[i].Length).Sum();
+            }
+        }
+        return failed;
+    }
+
+    /// <summary>Entries one <see cref="RemoveManyAsync"/> script call removes: a script holds Redis while it runs (~0.5 ms for 500).</summary>
+    public const int RemoveManyPerCall = 500;
+
+    private const int RemoveManyCallsInFlight = 200;
+
+    /// <summary>
+    /// The keys of <see cref="RemoveManyAsync"/>'s script calls, at most <see cref="RemoveManyPerCall"/> a call. In a
+    /// Redis Cluster (<paramref name="slotOf"/> given) a script may only touch keys of one slot, so each call's keys
+    /// share a slot: every session's key has a slot of its own there, and the calls are of one key each.
+    /// </summary>
+    internal static IEnumerable<RedisKey[]> RemoveManyCalls(IEnumerable<RedisKey> keys, Func<RedisKey, int>? slotOf) =>
+        slotOf is null
+            ? keys.Chunk(RemoveManyPerCall)
+            : keys.GroupBy(slotOf).SelectMany(slot => slot.Chunk(RemoveManyPerCall));
 
     /// <summary>
     /// Write-behind: stores <paramref name="newest"/> as pending, held for <paramref name="hold"/>, if the entry is

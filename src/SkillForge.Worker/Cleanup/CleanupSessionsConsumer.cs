@@ -26,13 +26,7 @@ public sealed class CleanupSessionsConsumer(CleanupRun cleanup, SessionCache cac
             report.DeletedMessages, report.Duration));
     }
 
-    private async Task EvictAsync(IReadOnlyList<SessionKey> keys)
-    {
-        // Best effort: the closed sessions' entries are past their sliding TTL in all but freak cases, and a turn
-        // served from a stale entry is still refused by the version/status check in PostgreSQL.
-        foreach (var key in keys)
-        {
-            await cache.RemoveAsync(key);
-        }
-    }
+    // Best effort: the closed sessions' entries are past their sliding TTL in all but freak cases, and a turn
+    // served from a stale entry is still refused by the version/status check in PostgreSQL.
+    private Task EvictAsync(IReadOnlyList<SessionKey> keys) => cache.RemoveManyAsync(keys);
 }

@@ -118,6 +118,72 @@ public sealed class SessionCacheTests
     }
 
     [Fact]
+    public async Task Should_remove_many_entries_in_pipelined_chunks_and_keep_a_pending_one()
+    {
+        var cache = Cache();
+        var sessions = Enumerable.Range(0, SessionCache.RemoveManyPerCall * 4 + 10).Select(_ => Session(1)).ToList();
+        await Task.WhenAll(sessions.Select(cache.SetAsync));
+        var pending = Session(3);
+        await cache.SetAsync(pending);
+        await cache.TryReserveAsync(pending with { Version = 4 }, 3, TimeSpan.FromHours(1));
+        var neverCached = new SessionKey(TestIds.Tenant(), TestIds.Session());
+
+        var failed = await cache.RemoveManyAsync([.. sessions.Select(s => s.Key), pending.Key, neverCached]);
+
+        Assert.Equal(0, failed);
+        var left = await Task.WhenAll(sessions.Select(s => Redis.GetDatabase().KeyExistsAsync(SessionCache.KeyOf(s.Key))));
+        Assert.DoesNotContain(true, left);
+        Assert.Equal((4L, true), ((await cache.GetEntryAsync(pending.Key))!.Session.Version, (await cache.GetEntryAsync(pending.Key))!.Pending));
+    }
+
+    [Fact]
+    public void Should_split_many_removals_into_calls_of_one_slot_each_in_a_cluster()
+    {
+        var keys = Enumerable.Range(0, SessionCache.RemoveManyPerCall + 7)
+            .Select(i => (RedisKey)SessionCache.KeyOf(new SessionKey("tenant", $"session-{i}"))).ToList();
+        var twin = (RedisKey)(SessionCache.KeyOf(new SessionKey("tenant", "session-0")) + ":other"); // same hash tag, same slot
+
+        // The test Redis is not a cluster (its HashSlot says -1 for every key): a stand-in slot by hash tag, as Redis
+        // Cluster computes it (CRC16 of what is between the braces, modulo 16,384).
+        static int SlotOf(RedisKey key)
+        {
+            var text = key.ToString();
+            var open = text.IndexOf('{');
+            ushort crc = 0; // CRC16-XMODEM, the cluster specification's
+            foreach (var b in System.Text.Encoding.UTF8.GetBytes(text[(open + 1)..text.IndexOf('}', open)]))
+            {
+                crc ^= (ushort)(b << 8);
+                for (var bit = 0; bit < 8; bit++)
+                {
+                    crc = (crc & 0x8000) != 0 ? (ushort)((crc << 1) ^ 0x1021) : (ushort)(crc << 1);
+                }
+            }
+            return crc & 16383;
+        }
+
+        var standalone = SessionCache.RemoveManyCalls(keys, slotOf: null).ToList();
+        var cluster = SessionCache.RemoveManyCalls([.. keys, twin], SlotOf).ToList();
+
+        Assert.Equal([SessionCache.RemoveManyPerCall, 7], standalone.Select(c => c.Length));
+        Assert.Equal(keys.Count + 1, cluster.Sum(c => c.Length));
+        Assert.All(cluster, call => Assert.Single(call.Select(SlotOf).Distinct()));
+        Assert.Contains(cluster, call => call.Length == 2 && call.Contains(twin));
+    }
+
+    [Fact]
+    public async Task Should_count_every_removal_a_dead_redis_refused()
+    {
+        using var dead = TestRedis.Dead();
+        var cache = new SessionCache(dead, Options.Create(new SessionStoreOptions()), NullLogger<SessionCache>.Instance);
+        var keys = Enumerable.Range(0, 3).Select(_ => new SessionKey(TestIds.Tenant(), TestIds.Session())).ToList();
+
+        var failed = await cache.RemoveManyAsync(keys);
+
+        Assert.Equal(3, failed);
+        Assert.True(cache.IsBypassed);
+    }
+
+    [Fact]
     public async Task Should_clear_pending_only_when_the_newest_version_is_applied_and_slide_again()
     {
         var cache = Cache(new SessionStoreOptions { CacheTtl = TimeSpan.FromMinutes(5) });
