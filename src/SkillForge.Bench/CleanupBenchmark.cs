@@ -10,8 +10,8 @@ namespace SkillForge.Bench;
 
 /// <summary>
 /// Issue 5's benchmark: seed expired sessions (default 100,000 with 10 messages each), purge them with the real
-/// <see cref="CleanupRun"/> (evicting each batch from Redis as the cleanup consumer does) while 8 writers keep doing what a chat turn does to PostgreSQL (load the session, append
-/// a turn), and compare the writers' p99 during the purge with their p99 just before it, in the same run; a few
+/// <see cref="CleanupRun"/> (evicting each batch from Redis as the cleanup consumer does) while 8 writers keep doing
+/// what a chat turn does to PostgreSQL (load the session, append a turn), and compare the writers' p99 during the purge with their p99 just before it, in the same run; a few
 /// rounds (<c>--rounds</c>, default 5) at each chat load (<c>--turn-rates</c>, default 250 and 1,000 turns/s).
 /// </summary>
 internal static class CleanupBenchmark

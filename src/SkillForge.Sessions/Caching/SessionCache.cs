@@ -72,13 +72,8 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
         return 0
         """);
 
-    private static readonly LuaScript RemoveScript = LuaScript.Prepare("""
-        if redis.call('HEXISTS', @key, 'p') == 1 then return 0 end
-        return redis.call('DEL', @key)
-        """);
-
-    // RemoveScript over many keys (KEYS), for the cleanup's batches.
-    private const string RemoveManyScript = """
+    // Drops every entry named in KEYS except pending ones; one key for RemoveAsync, a cleanup batch's for RemoveManyAsync.
+    private const string RemoveScript = """
         local removed = 0
         for _, key in ipairs(KEYS) do
             if redis.call('HEXISTS', key, 'p') == 0 then removed = removed + redis.call('DEL', key) end
@@ -174,7 +169,7 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
     {
         try
         {
-            await redis.GetDatabase().ScriptEvaluateAsync(RemoveScript, new { key = (RedisKey)KeyOf(key) });
+            await redis.GetDatabase().ScriptEvaluateAsync(RemoveScript, [(RedisKey)KeyOf(key)]);
             return true;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
@@ -198,7 +193,7 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
         var failed = 0;
         foreach (var wave in calls.Chunk(RemoveManyCallsInFlight))
         {
-            var removals = wave.Select(call => database.ScriptEvaluateAsync(RemoveManyScript, call)).ToList();
+            var removals = wave.Select(call => database.ScriptEvaluateAsync(RemoveScript, call)).ToList();
             try
             {
                 await Task.WhenAll(removals);

@@ -51,7 +51,8 @@ $$;
 
 DROP TABLE messages;
 
--- The old shape, read-only, for queries by hand. security_invoker: the reader's own row-level security applies.
+-- The old shape, for queries by hand (and, through the triggers below, for old workers' writes). security_invoker:
+-- the reader's own row-level security applies.
 CREATE VIEW messages WITH (security_invoker = true) AS
 SELECT tenant_id, session_id, 2 * turn_no - 1 AS seq, 'user'::text AS role, user_content AS content, turn_id, created_at
   FROM turns
