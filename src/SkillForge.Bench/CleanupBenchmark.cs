@@ -57,6 +57,7 @@ internal static class CleanupBenchmark
                 await MeasureTurnsAsync(store, "warm-up", until: Task.Delay(WarmUpDuration), rate);
                 var baseline = await WithAutovacuumWatchAsync(database, "baseline",
                     () => MeasureTurnsAsync(store, "baseline", until: Task.Delay(BaselineDuration), rate));
+                var walBefore = await WalPositionAsync(database);
                 var purgeStarted = Stopwatch.GetTimestamp();
                 var evicting = TimeSpan.Zero;
                 var batches = 0;
@@ -70,12 +71,14 @@ internal static class CleanupBenchmark
                 }, CancellationToken.None);
                 var during = await WithAutovacuumWatchAsync(database, "purge", () => MeasureTurnsAsync(store, "during", until: purge, rate));
                 var report = await purge;
+                // All the WAL written meanwhile, the writers' too (theirs is a few MB): what every commit waits to flush.
+                var walMegabytes = (await WalPositionAsync(database) - walBefore) / 1048576.0;
                 var result = new Round(number, rate, Stopwatch.GetElapsedTime(purgeStarted).TotalSeconds, report.DeletedSessions, report.DeletedMessages, baseline, during);
                 results.Add(result);
                 var pauses = policy.PauseBetweenBatches * batches;
                 Console.WriteLine($"  {result.Row}");
                 Console.WriteLine($"  {batches} batches: PostgreSQL {result.PurgeSeconds - evicting.TotalSeconds - pauses.TotalSeconds:F2} s, " +
-                    $"Redis eviction {evicting.TotalSeconds:F2} s, pauses {pauses.TotalSeconds:F2} s");
+                    $"Redis eviction {evicting.TotalSeconds:F2} s, pauses {pauses.TotalSeconds:F2} s; {walMegabytes:N0} MB of WAL written");
             }
         }
 
@@ -83,7 +86,8 @@ internal static class CleanupBenchmark
         {
             $"## Cleanup benchmark ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores)",
             "",
-            $"Each round seeds {sessions:N0} expired completed sessions with {(long)sessions * perSession:N0} messages (then VACUUM and " +
+            $"Each round seeds {sessions:N0} expired completed sessions with {(long)sessions * perSession:N0} messages (English prose cut " +
+            "from the README, which compresses as conversations do; then VACUUM and " +
             $"CHECKPOINT, like data that has sat for months), warms up, measures {Writers} turn writers (what a chat turn does to " +
             $"PostgreSQL: load the session, append a turn) for {BaselineDuration.TotalSeconds:F0} s alone, then while the real " +
             $"`CleanupRun` purges everything (one row a turn, migration 0005) and evicts each batch from Redis as the cleanup " +
@@ -146,6 +150,7 @@ internal static class CleanupBenchmark
     {
         const int chunk = 10_000;
         var completedAt = DateTime.UtcNow.AddDays(-120);
+        var prose = ProseSlices(length: 116);
         await using var connection = await database.Admin.OpenConnectionAsync();
         for (var from = 0; from < sessions; from += chunk)
         {
@@ -158,9 +163,10 @@ internal static class CleanupBenchmark
                   FROM generate_series(@from, @to) g;
                 INSERT INTO turns (tenant_id, session_id, turn_no, turn_id, user_content, assistant_content, created_at)
                 SELECT 'bench-' || (g % 100), 'expired-' || g, n, gen_random_uuid(),
-                       repeat('a conversation about a skill ', 4), repeat('a conversation about a skill ', 4), @at
+                       (@prose::text[])[1 + (g * @perSession + 2 * n) % cardinality(@prose::text[])],
+                       (@prose::text[])[1 + (g * @perSession + 2 * n + 1) % cardinality(@prose::text[])], @at
                   FROM generate_series(@from, @to) g, generate_series(1, @perSession / 2) n;
-                """, new { from, to, perSession, at = completedAt }, commandTimeout: 600);
+                """, new { from, to, perSession, at = completedAt, prose }, commandTimeout: 600);
         }
         // Vacuumed and checkpointed like data that has sat for 90 days, so neither autovacuum nor a checkpoint falls
         // into one phase of a round and not the other, and the purge pays what it pays in production: the first
@@ -170,6 +176,23 @@ internal static class CleanupBenchmark
         // The previous round's purge wrote 100,000 audit rows: enough to start an autovacuum in this round's baseline.
         await connection.ExecuteAsync("VACUUM (ANALYZE) session_audit", commandTimeout: 600);
         await BenchDatabase.CheckpointAsync();
+    }
+
+    /// <summary>
+    /// Message texts cut from the repository's README: English prose compresses like a conversation does (~1.5× with
+    /// lz4 a page, what <c>wal_compression</c> sees), where a repeated phrase would compress several-fold and flatter it.
+    /// </summary>
+    private static string[] ProseSlices(int length)
+    {
+        var text = string.Join(' ', File.ReadAllText(Path.Combine(FindRepositoryRoot(), "README.md")).Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
+        // Side by side, not overlapping (a shared stretch would compress): the seed gives a page's rows consecutive slices.
+        return Enumerable.Range(0, text.Length / length).Select(i => text.Substring(i * length, length)).ToArray();
+    }
+
+    private static async Task<long> WalPositionAsync(BenchDatabase database)
+    {
+        await using var connection = await database.Admin.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long>("SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint");
     }
 
     /// <summary>Runs a phase and says which tables autovacuum worked on meanwhile (polled every 250 ms): a stall it explains.</summary>
