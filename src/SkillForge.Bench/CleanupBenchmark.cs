@@ -55,9 +55,12 @@ internal static class CleanupBenchmark
                 // Warm-up, not counted: the first turns of a process pay for JIT compilation, pool connections and
                 // prepared statements (the first round's p99 was 20× the others' without it).
                 await MeasureTurnsAsync(store, "warm-up", until: Task.Delay(WarmUpDuration), rate);
+                var baselineStarted = StolenCpu.Now();
                 var baseline = await WithAutovacuumWatchAsync(database, "baseline",
                     () => MeasureTurnsAsync(store, "baseline", until: Task.Delay(BaselineDuration), rate));
+                var stolenAlone = StolenCpu.Now().PercentSince(baselineStarted);
                 var walBefore = await WalPositionAsync(database);
+                var stealBefore = StolenCpu.Now();
                 var purgeStarted = Stopwatch.GetTimestamp();
                 var evicting = TimeSpan.Zero;
                 var batches = 0;
@@ -71,9 +74,10 @@ internal static class CleanupBenchmark
                 }, CancellationToken.None);
                 var during = await WithAutovacuumWatchAsync(database, "purge", () => MeasureTurnsAsync(store, "during", until: purge, rate));
                 var report = await purge;
+                var stolenDuring = StolenCpu.Now().PercentSince(stealBefore);
                 // All the WAL written meanwhile, the writers' too (theirs is a few MB): what every commit waits to flush.
                 var walMegabytes = (await WalPositionAsync(database) - walBefore) / 1048576.0;
-                var result = new Round(number, rate, Stopwatch.GetElapsedTime(purgeStarted).TotalSeconds, report.DeletedSessions, report.DeletedMessages, baseline, during);
+                var result = new Round(number, rate, Stopwatch.GetElapsedTime(purgeStarted).TotalSeconds, report.DeletedSessions, report.DeletedMessages, baseline, during, stolenAlone, stolenDuring);
                 results.Add(result);
                 var pauses = policy.PauseBetweenBatches * batches;
                 Console.WriteLine($"  {result.Row}");
@@ -96,8 +100,11 @@ internal static class CleanupBenchmark
             "round's rate in all, latency counted from when each turn was due; 1,000 turns/s is about the most the whole worker " +
             "answers on this machine (docs/performance.md).",
             "",
-            "| round | chat load | purge duration | sessions/s | messages/s | turn p50 / p99 alone | turn p50 / p99 during purge | p99 during / alone |",
-            "|---|---|---|---|---|---|---|---|",
+            "A round's last column is the machine's CPU time its host gave to other VMs (steal) in each phase: a phase " +
+            "that lost more of it is slower for reasons of its own.",
+            "",
+            "| round | chat load | purge duration | sessions/s | messages/s | turn p50 / p99 alone | turn p50 / p99 during purge | p99 during / alone | CPU stolen alone / during |",
+            "|---|---|---|---|---|---|---|---|---|",
         };
         lines.AddRange(results.Select(r => r.Row));
         lines.AddRange(
@@ -134,7 +141,10 @@ internal static class CleanupBenchmark
         return sorted[sorted.Count / 2];
     }
 
-    private sealed record Round(int Number, int TurnRate, double PurgeSeconds, int Sessions, long Messages, LatencyRecorder Baseline, LatencyRecorder During)
+    /// <param name="StolenAlone">The machine's CPU stolen by its host during the baseline, in percent (<see cref="StolenCpu"/>).</param>
+    /// <param name="StolenDuring">The same during the purge.</param>
+    private sealed record Round(int Number, int TurnRate, double PurgeSeconds, int Sessions, long Messages, LatencyRecorder Baseline, LatencyRecorder During,
+        double StolenAlone, double StolenDuring)
     {
         public double SessionsPerSecond => Sessions / PurgeSeconds;
 
@@ -143,7 +153,8 @@ internal static class CleanupBenchmark
         public string Row =>
             $"| {Number} | {TurnRate:N0} turns/s | {PurgeSeconds:F1} s | {SessionsPerSecond:N0} | {Messages / PurgeSeconds:N0} | " +
             $"{Baseline.PercentileMs(50):F2} / {Baseline.PercentileMs(99):F2} ms ({Baseline.Count:N0}) | " +
-            $"{During.PercentileMs(50):F2} / {During.PercentileMs(99):F2} ms ({During.Count:N0}) | {Ratio:F2}× |";
+            $"{During.PercentileMs(50):F2} / {During.PercentileMs(99):F2} ms ({During.Count:N0}) | {Ratio:F2}× | " +
+            $"{StolenAlone:F1} / {StolenDuring:F1} % |";
     }
 
     private static async Task SeedExpiredAsync(BenchDatabase database, int sessions, int perSession)
