@@ -139,6 +139,8 @@ internal static class ChaosSuite
         var tenant = $"chaos-{name}-{Guid.NewGuid():N}"[..40];
         var answered = new ConcurrentBag<Answered>();
         var failures = 0;
+        // What each client-visible failure was, so a failed run says why: "Rejected: unavailable", an exception type.
+        var failureKinds = new ConcurrentDictionary<string, int>();
         var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var load = Task.WhenAll(Enumerable.Range(0, Senders).Select(s => Task.Run(async () =>
         {
@@ -153,9 +155,11 @@ internal static class ChaosSuite
                         answered.Add(new Answered(session, r.TurnId, r.Version, r.Replayed));
                         continue;
                     }
+                    failureKinds.AddOrUpdate($"rejected: {result.Rejected?.Reason}", 1, (_, c) => c + 1);
                 }
-                catch (Exception)
+                catch (Exception e)
                 {
+                    failureKinds.AddOrUpdate($"{e.GetType().Name}: {e.Message.Split('\n')[0]}", 1, (_, c) => c + 1);
                 }
                 Interlocked.Increment(ref failures);
                 await Task.Delay(200);
@@ -180,6 +184,10 @@ internal static class ChaosSuite
             (lost, duplicated, outOfOrder) = await VerifyAsync(tenant, answered.ToList());
         }
         Console.WriteLine($"   answered {answered.Count}, lost {lost}, duplicated {duplicated}, out of order {outOfOrder}, client failures {failures} {check}");
+        foreach (var (kind, count) in failureKinds.OrderByDescending(k => k.Value))
+        {
+            Console.WriteLine($"     {count} × {kind}");
+        }
         return new Outcome(name, answered.Count, lost, duplicated, outOfOrder, failures, allowed, check);
     }
 

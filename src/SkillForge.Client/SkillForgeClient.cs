@@ -36,9 +36,10 @@ public sealed class SkillForgeClient(
         }
         for (var attempt = 1; ; attempt++)
         {
+            using var deadline = AttemptDeadline(cancellationToken);
             try
             {
-                var response = await turns.GetResponse<ChatTurnReplied, ChatTurnRejected>(turn, Mandatory, cancellationToken, _options.RequestTimeout);
+                var response = await turns.GetResponse<ChatTurnReplied, ChatTurnRejected>(turn, Mandatory, deadline.Token, _options.RequestTimeout);
                 if (response.Is(out Response<ChatTurnReplied>? replied))
                 {
                     return new ChatTurnResult(replied.Message, null);
@@ -47,12 +48,37 @@ public sealed class SkillForgeClient(
                     ? new ChatTurnResult(null, rejected.Message)
                     : throw new InvalidOperationException($"Unexpected response {response.Message.GetType().Name} to a chat turn.");
             }
-            catch (RequestTimeoutException) when (attempt < _options.TurnAttempts && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (TimedOut(e, deadline, cancellationToken))
             {
+                if (attempt >= _options.TurnAttempts)
+                {
+                    throw e as RequestTimeoutException
+                        ?? new RequestTimeoutException($"No answer to turn {turn.TurnId} within {_options.RequestTimeout} ({attempt} attempts); its send did not complete.");
+                }
                 // Same TurnId: if the first attempt was applied, this one is answered from the store.
             }
         }
     }
+
+    /// <summary>
+    /// MassTransit's request timeout runs from when the message is on the broker. A send can hang before that: a
+    /// publish whose confirmation never comes because the RabbitMQ node it went to died with it unconfirmed (seen in
+    /// the fault suite's cluster scenario: a turn waited forever). So an attempt also ends at a deadline of its own,
+    /// the request timeout plus a grace for the send, and counts as timed out.
+    /// </summary>
+    private CancellationTokenSource AttemptDeadline(CancellationToken cancellationToken)
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.RequestTimeout + SendGrace);
+        return deadline;
+    }
+
+    private static readonly TimeSpan SendGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>The attempt ran out of time (the caller did not cancel): MassTransit's timeout, or the deadline's.</summary>
+    private static bool TimedOut(Exception e, CancellationTokenSource deadline, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested
+        && (e is RequestTimeoutException || (deadline.IsCancellationRequested && e is OperationCanceledException or RequestException));
 
     public async Task<SessionHistoryResult> GetHistoryAsync(string tenantId, string sessionId, int limit = 100, long? beforeSeq = null,
         CancellationToken cancellationToken = default)
