@@ -48,14 +48,16 @@ public sealed class SkillForgeClient(
                     ? new ChatTurnResult(null, rejected.Message)
                     : throw new InvalidOperationException($"Unexpected response {response.Message.GetType().Name} to a chat turn.");
             }
-            catch (Exception e) when (TimedOut(e, deadline, cancellationToken))
+            catch (RequestTimeoutException) when (attempt < _options.TurnAttempts && !cancellationToken.IsCancellationRequested)
+            {
+                // Same TurnId: if the first attempt was applied, this one is answered from the store.
+            }
+            catch (Exception e) when (SendTimedOut(e, deadline, cancellationToken))
             {
                 if (attempt >= _options.TurnAttempts)
                 {
-                    throw e as RequestTimeoutException
-                        ?? new RequestTimeoutException($"No answer to turn {turn.TurnId} within {_options.RequestTimeout} ({attempt} attempts); its send did not complete.");
+                    throw new RequestTimeoutException($"No answer to turn {turn.TurnId} within {_options.RequestTimeout} ({attempt} attempts); its send did not complete.", e);
                 }
-                // Same TurnId: if the first attempt was applied, this one is answered from the store.
             }
         }
     }
@@ -75,10 +77,10 @@ public sealed class SkillForgeClient(
 
     private static readonly TimeSpan SendGrace = TimeSpan.FromSeconds(5);
 
-    /// <summary>The attempt ran out of time (the caller did not cancel): MassTransit's timeout, or the deadline's.</summary>
-    private static bool TimedOut(Exception e, CancellationTokenSource deadline, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested
-        && (e is RequestTimeoutException || (deadline.IsCancellationRequested && e is OperationCanceledException or RequestException));
+    /// <summary>The attempt's own deadline ended it while its send hung (the caller did not cancel).</summary>
+    private static bool SendTimedOut(Exception e, CancellationTokenSource deadline, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested
+        && e is OperationCanceledException or RequestException and not RequestTimeoutException;
 
     public async Task<SessionHistoryResult> GetHistoryAsync(string tenantId, string sessionId, int limit = 100, long? beforeSeq = null,
         CancellationToken cancellationToken = default)
