@@ -36,10 +36,10 @@ public sealed class SkillForgeClient(
         }
         for (var attempt = 1; ; attempt++)
         {
-            using var deadline = AttemptDeadline(cancellationToken);
             try
             {
-                var response = await turns.GetResponse<ChatTurnReplied, ChatTurnRejected>(turn, Mandatory, deadline.Token, _options.RequestTimeout);
+                var response = await WithinDeadline(token => turns.GetResponse<ChatTurnReplied, ChatTurnRejected>(turn, Mandatory, token, _options.RequestTimeout),
+                    $"turn {turn.TurnId}", cancellationToken);
                 if (response.Is(out Response<ChatTurnReplied>? replied))
                 {
                     return new ChatTurnResult(replied.Message, null);
@@ -52,47 +52,21 @@ public sealed class SkillForgeClient(
             {
                 // Same TurnId: if the first attempt was applied, this one is answered from the store.
             }
-            catch (Exception e) when (SendTimedOut(e, deadline, cancellationToken))
-            {
-                if (attempt >= _options.TurnAttempts)
-                {
-                    throw new RequestTimeoutException($"No answer to turn {turn.TurnId} within {_options.RequestTimeout} ({attempt} attempts); its send did not complete.", e);
-                }
-            }
         }
     }
-
-    /// <summary>
-    /// MassTransit's request timeout runs from when the message is on the broker. A send can hang before that: a
-    /// publish whose confirmation never comes because the RabbitMQ node it went to died with it unconfirmed (seen in
-    /// the fault suite's cluster scenario: a turn waited forever). So an attempt also ends at a deadline of its own,
-    /// the request timeout plus a grace for the send, and counts as timed out.
-    /// </summary>
-    private CancellationTokenSource AttemptDeadline(CancellationToken cancellationToken)
-    {
-        var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_options.RequestTimeout + SendGrace);
-        return deadline;
-    }
-
-    private static readonly TimeSpan SendGrace = TimeSpan.FromSeconds(5);
-
-    /// <summary>The attempt's own deadline ended it while its send hung (the caller did not cancel).</summary>
-    private static bool SendTimedOut(Exception e, CancellationTokenSource deadline, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested
-        && e is OperationCanceledException or RequestException and not RequestTimeoutException;
 
     public async Task<SessionHistoryResult> GetHistoryAsync(string tenantId, string sessionId, int limit = 100, long? beforeSeq = null,
         CancellationToken cancellationToken = default)
     {
-        var response = await history.GetResponse<SessionHistory, SessionNotFound>(
-            new GetSessionHistory(tenantId, sessionId, limit, beforeSeq), Mandatory, cancellationToken, _options.RequestTimeout);
+        var response = await WithinDeadline(token => history.GetResponse<SessionHistory, SessionNotFound>(
+            new GetSessionHistory(tenantId, sessionId, limit, beforeSeq), Mandatory, token, _options.RequestTimeout), "history", cancellationToken);
         return response.Is(out Response<SessionHistory>? found) ? new SessionHistoryResult(found.Message) : new SessionHistoryResult(null);
     }
 
     public async Task<SessionErased> EraseAsync(string tenantId, string sessionId, string? reason = null, CancellationToken cancellationToken = default)
     {
-        var response = await erasure.GetResponse<SessionErased>(new EraseSession(tenantId, sessionId, reason), Mandatory, cancellationToken, _options.RequestTimeout);
+        var response = await WithinDeadline(token => erasure.GetResponse<SessionErased>(
+            new EraseSession(tenantId, sessionId, reason), Mandatory, token, _options.RequestTimeout), "erase", cancellationToken);
         return response.Message;
     }
 
@@ -100,8 +74,8 @@ public sealed class SkillForgeClient(
     public async Task<(SessionList? List, ListSessionsRejected? Rejected)> ListSessionsAsync(string tenantId, string? status = null,
         string? afterSessionId = null, int limit = 50, CancellationToken cancellationToken = default)
     {
-        var response = await listing.GetResponse<SessionList, ListSessionsRejected>(
-            new ListSessions(tenantId, status, afterSessionId, limit), Mandatory, cancellationToken, _options.RequestTimeout);
+        var response = await WithinDeadline(token => listing.GetResponse<SessionList, ListSessionsRejected>(
+            new ListSessions(tenantId, status, afterSessionId, limit), Mandatory, token, _options.RequestTimeout), "listing", cancellationToken);
         if (response.Is(out Response<SessionList>? list))
         {
             return (list.Message, null);
@@ -109,6 +83,39 @@ public sealed class SkillForgeClient(
         return response.Is(out Response<ListSessionsRejected>? rejected)
             ? (null, rejected.Message)
             : throw new InvalidOperationException($"Unexpected response {response.Message.GetType().Name} to a listing.");
+    }
+
+    /// <summary>
+    /// One request, ended at a deadline of its own: the request timeout plus
+    /// <see cref="SkillForgeClientOptions.SendGrace"/>. MassTransit's request timeout only runs once the message is on
+    /// the broker, and a send can hang before that: a publish whose confirmation never comes because the RabbitMQ node
+    /// died with it unconfirmed (the fault suite's cluster scenario once hung a turn so; rabbitmq-dotnet-client#1930
+    /// has publishes hang after a broker restart). So the caller stops waiting at the deadline even when the send
+    /// ignores its token, and gets a <see cref="RequestTimeoutException"/> around what ended it. A caller's own
+    /// cancellation stays a cancellation.
+    /// </summary>
+    private async Task<T> WithinDeadline<T>(Func<CancellationToken, Task<T>> request, string what, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.RequestTimeout + _options.SendGrace);
+        var pending = request(deadline.Token);
+        try
+        {
+            return await pending.WaitAsync(deadline.Token);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested
+                                  && e is OperationCanceledException or RequestException and not RequestTimeoutException)
+        {
+            throw new RequestTimeoutException($"No answer to the {what} request within {_options.RequestTimeout}; its send did not complete.", e);
+        }
+        finally
+        {
+            if (!pending.IsCompleted)
+            {
+                // Left behind (deadline or caller): it may still fail later; observe it, so that is no unobserved exception.
+                _ = pending.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
+        }
     }
 
     /// <summary>

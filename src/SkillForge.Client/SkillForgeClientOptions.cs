@@ -12,6 +12,13 @@ public sealed class SkillForgeClientOptions
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How long the send of a request may take on top of <see cref="RequestTimeout"/> before the attempt is given up
+    /// (a publish whose confirmation never comes). MassTransit's request timeout only starts once the message is out.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan SendGrace { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// How many times a chat turn is sent in all when no answer comes back in time. Every attempt carries the same
     /// TurnId, so a turn that was applied but whose answer was lost is replayed, never applied twice.
     /// </summary>

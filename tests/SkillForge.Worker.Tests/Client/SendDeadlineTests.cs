@@ -3,6 +3,7 @@ using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SkillForge.Client;
+using SkillForge.Client.Operations;
 using SkillForge.Contracts;
 using SkillForge.Testing;
 
@@ -11,7 +12,9 @@ namespace SkillForge.Worker.Tests.Client;
 /// <summary>
 /// A send that never completes (a publish whose confirmation never comes: the RabbitMQ node died with it) must not
 /// hang the caller: each attempt ends at its own deadline, the turn is sent again with the same TurnId, and after the
-/// last attempt the caller gets a <see cref="RequestTimeoutException"/>.
+/// last attempt the caller gets a <see cref="RequestTimeoutException"/>. That holds even for a send that ignores its
+/// cancellation token (rabbitmq-dotnet-client#1930: a publish after a broker restart), and for every request the
+/// client makes, not only chat turns.
 /// </summary>
 public sealed class SendDeadlineTests
 {
@@ -28,6 +31,49 @@ public sealed class SendDeadlineTests
         await Assert.ThrowsAsync<RequestTimeoutException>(() => sending.WaitAsync(TimeSpan.FromSeconds(60)));
 
         Assert.Equal([turnId, turnId], hanging.TurnIds); // sent twice, the same turn both times
+    }
+
+    [Fact]
+    public async Task Should_give_up_on_a_send_that_ignores_its_cancellation()
+    {
+        // Before the caller stopped waiting at the deadline itself, this send kept the turn waiting forever.
+        var hanging = new HangingSendFilter(ignoresCancellation: true);
+        await using var provider = await StartAsync(hanging, TimeSpan.FromSeconds(1), attempts: 2);
+        var client = provider.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
+        var turnId = Guid.NewGuid();
+
+        var sending = client.SendTurnAsync(TestIds.Tenant(), TestIds.Session(), "I want a skill that formats SQL", turnId);
+        var thrown = await Assert.ThrowsAsync<RequestTimeoutException>(() => sending.WaitAsync(TimeSpan.FromSeconds(60)));
+
+        Assert.Equal([turnId, turnId], hanging.TurnIds);
+        Assert.IsAssignableFrom<OperationCanceledException>(thrown.InnerException); // the deadline ended it
+        Assert.Contains("its send did not complete", thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("history", false)]
+    [InlineData("history", true)]
+    [InlineData("erase", false)]
+    [InlineData("erase", true)]
+    [InlineData("listing", false)]
+    [InlineData("listing", true)]
+    public async Task Should_give_up_on_a_hanging_send_of_every_other_request(string request, bool ignoresCancellation)
+    {
+        var hanging = new HangingSendFilter(ignoresCancellation);
+        await using var provider = await StartAsync(hanging, TimeSpan.FromSeconds(1), attempts: 3);
+        var client = provider.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
+        var (tenant, session) = (TestIds.Tenant(), TestIds.Session());
+
+        Task calling = request switch
+        {
+            "history" => client.GetHistoryAsync(tenant, session),
+            "erase" => client.EraseAsync(tenant, session, "test"),
+            _ => client.ListSessionsAsync(tenant),
+        };
+        var thrown = await Assert.ThrowsAsync<RequestTimeoutException>(() => calling.WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(1, hanging.Sends); // one attempt: only chat turns are sent again
+        Assert.Contains($"the {request} request", thrown.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -52,7 +98,7 @@ public sealed class SendDeadlineTests
     {
         var provider = new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
-            .Configure<SkillForgeClientOptions>(o => { o.RequestTimeout = requestTimeout; o.TurnAttempts = attempts; })
+            .Configure<SkillForgeClientOptions>(o => { o.RequestTimeout = requestTimeout; o.SendGrace = TimeSpan.FromMilliseconds(200); o.TurnAttempts = attempts; })
             .AddMassTransitTestHarness(x =>
             {
                 x.AddSkillForgeClient();
@@ -63,10 +109,16 @@ public sealed class SendDeadlineTests
         return provider;
     }
 
-    /// <summary>Holds every chat-turn send until its cancellation token fires, as an unconfirmed publish does.</summary>
-    private sealed class HangingSendFilter : IFilter<SendContext>
+    /// <summary>
+    /// Holds every request's send: until its cancellation token fires, as an unconfirmed publish does, or for ever when
+    /// it <paramref name="ignoresCancellation"/>.
+    /// </summary>
+    private sealed class HangingSendFilter(bool ignoresCancellation = false) : IFilter<SendContext>
     {
         private readonly List<Guid> _turnIds = [];
+        private int _sends;
+
+        public int Sends => Volatile.Read(ref _sends);
 
         public IReadOnlyList<Guid> TurnIds
         {
@@ -87,11 +139,17 @@ public sealed class SendDeadlineTests
                 {
                     _turnIds.Add(turn.Message.TurnId);
                 }
-                await Task.Delay(Timeout.Infinite, context.CancellationToken);
+            }
+            if (context is SendContext<ProcessChatTurn> or SendContext<GetSessionHistory> or SendContext<EraseSession> or SendContext<ListSessions>)
+            {
+                Interlocked.Increment(ref _sends);
+                await (ignoresCancellation ? Never.Task : Task.Delay(Timeout.Infinite, context.CancellationToken));
             }
             await next.Send(context);
         }
 
         public void Probe(ProbeContext context) => context.CreateFilterScope("hanging-send");
+
+        private static readonly TaskCompletionSource Never = new();
     }
 }
