@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The fault suite of issue 7: real worker processes under load, faults injected into the real servers (loopback only),
-# every answered turn checked against PostgreSQL; prints a table and writes docs/chaos.md. Exit 1 if a turn was lost,
-# duplicated or out of order, or a client saw a failure where the scenario allows none.
+# every answered turn checked against PostgreSQL; prints a table and, when every scenario ran, writes docs/chaos.md.
+# Exit 1 if a turn was lost, duplicated, out of order or hung, or a client saw a failure where the scenario allows none.
 #   ops/chaos.sh [scenario] [--long]   scenarios: kill-worker redis-outage rabbitmq-restart postgres-outage kill-one-of-three
 #                                       poison-messages rabbitmq-cluster-node-down
 set -euo pipefail

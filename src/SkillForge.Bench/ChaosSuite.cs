@@ -126,10 +126,14 @@ internal static class ChaosSuite
             table.AppendLine($"| {o.Scenario} | {o.Answered} | {o.Lost} | {o.Duplicated} | {o.OutOfOrder} | {o.ClientFailures} | {o.Allowed} | {(o.Check.Length == 0 ? "ok" : o.Check)} |");
         }
         Console.WriteLine(table);
-        var docs = Path.Combine(root, "docs");
-        Directory.CreateDirectory(docs);
-        await File.WriteAllTextAsync(Path.Combine(docs, "chaos.md"),
-            $"# Fault suite\n\n`ops/chaos.sh` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {seconds} s a scenario, {Senders} senders.\n\n{table}");
+        if (only is null)
+        {
+            // The whole suite's table only: one scenario run by hand does not replace it.
+            var docs = Path.Combine(root, "docs");
+            Directory.CreateDirectory(docs);
+            await File.WriteAllTextAsync(Path.Combine(docs, "chaos.md"),
+                $"# Fault suite\n\n`ops/chaos.sh` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {seconds} s a scenario, {Senders} senders.\n\n{table}");
+        }
         var failed = outcomes.Any(o => o.Lost > 0 || o.Duplicated > 0 || o.OutOfOrder > 0 || (o.Allowed == "none" && o.ClientFailures > 0) || o.Check.Length > 0);
         return failed ? 1 : 0;
     }
@@ -141,12 +145,15 @@ internal static class ChaosSuite
         var failures = 0;
         // What each client-visible failure was, so a failed run says why: "Rejected: unavailable", an exception type.
         var failureKinds = new ConcurrentDictionary<string, int>();
+        // Each sender's turn in flight and since when: what a hung run reports.
+        var inFlight = new ConcurrentDictionary<int, (string Session, long Since)>();
         var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var load = Task.WhenAll(Enumerable.Range(0, Senders).Select(s => Task.Run(async () =>
         {
             for (var n = 0; Stopwatch.GetTimestamp() < deadline; n++)
             {
                 var session = $"s{s}-{n / 12}";
+                inFlight[s] = (session, Stopwatch.GetTimestamp());
                 try
                 {
                     var result = await client.SendTurnAsync(tenant, session, $"chaos detail {n} from sender {s}");
@@ -160,6 +167,10 @@ internal static class ChaosSuite
                 catch (Exception e)
                 {
                     failureKinds.AddOrUpdate($"{e.GetType().Name}: {e.Message.Split('\n')[0]}", 1, (_, c) => c + 1);
+                }
+                finally
+                {
+                    inFlight.TryRemove(s, out _);
                 }
                 Interlocked.Increment(ref failures);
                 await Task.Delay(200);
@@ -175,7 +186,18 @@ internal static class ChaosSuite
         {
             check = e.Message;
         }
-        await load;
+        var untilEnd = TimeSpan.FromSeconds(Math.Max(0, (deadline - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency));
+        if (await Task.WhenAny(load, Task.Delay(untilEnd + HangBound)) != load)
+        {
+            // A turn the client never gave up on: report it and go on, rather than hang the suite (and CI) for ever.
+            check = (check + $" hung: {inFlight.Count} sender(s) still waiting {HangBound.TotalSeconds:F0} s after the run's end").Trim();
+            Console.WriteLine($"   {check}");
+            foreach (var (sender, turn) in inFlight.OrderBy(f => f.Key))
+            {
+                Console.WriteLine($"     sender {sender}, session {turn.Session}: in flight for {Stopwatch.GetElapsedTime(turn.Since).TotalSeconds:F0} s");
+            }
+            await DumpStacksAsync(name);
+        }
         // Turns answered while PostgreSQL was down reach it from the write-behind queue shortly after: give them a minute.
         var (lost, duplicated, outOfOrder) = await VerifyAsync(tenant, answered.ToList());
         for (var waited = 0; lost > 0 && waited < 60; waited++)
@@ -189,6 +211,43 @@ internal static class ChaosSuite
             Console.WriteLine($"     {count} × {kind}");
         }
         return new Outcome(name, answered.Count, lost, duplicated, outOfOrder, failures, allowed, check);
+    }
+
+    /// <summary>
+    /// Longer than a turn started just before the run's end can take: the client's 3 attempts of 30 s request timeout
+    /// plus 5 s send grace each (SkillForgeClientOptions' defaults, 105 s), with room to spare.
+    /// </summary>
+    private static readonly TimeSpan HangBound = TimeSpan.FromMinutes(3);
+
+    /// <summary>
+    /// Where a hung turn waits, into .data/logs when <c>dotnet-dump</c> is installed: a dump of this process and its
+    /// async state machines (<c>dumpasync</c>; an awaiting turn is on no thread's stack).
+    /// </summary>
+    private static async Task DumpStacksAsync(string scenario)
+    {
+        var tool = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "dotnet-dump");
+        if (!File.Exists(tool))
+        {
+            Console.WriteLine("     (no dump: dotnet-dump is not installed; `dotnet tool install -g dotnet-dump`)");
+            return;
+        }
+        var stem = Path.Combine(CleanupBenchmark.FindRepositoryRoot(), ".data", "logs", $"chaos-hang-{scenario}-{DateTime.UtcNow:yyyyMMddHHmmss}");
+        var pid = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await RunToolAsync(tool, ["collect", "-p", pid, "--type", "Heap", "-o", stem + ".dmp"], null);
+        await RunToolAsync(tool, ["analyze", stem + ".dmp", "-c", "dumpasync", "-c", "exit"], stem + ".txt");
+        Console.WriteLine($"     dump {stem}.dmp, its async stacks {stem}.txt");
+    }
+
+    private static async Task RunToolAsync(string tool, string[] arguments, string? outputFile)
+    {
+        using var process = Process.Start(new ProcessStartInfo(tool, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (outputFile is not null)
+        {
+            await File.WriteAllTextAsync(outputFile, await output);
+        }
     }
 
     /// <summary>Every answered turn against PostgreSQL, read as the table owner (all of the tenant's rows).</summary>
