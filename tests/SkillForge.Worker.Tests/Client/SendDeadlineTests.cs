@@ -22,8 +22,8 @@ public sealed class SendDeadlineTests
     public async Task Should_give_up_on_a_send_that_never_completes_after_every_attempt()
     {
         var hanging = new HangingSendFilter();
-        await using var provider = await StartAsync(hanging, TimeSpan.FromSeconds(1), attempts: 2);
-        var client = provider.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
+        await using var host = await StartAsync(hanging, TimeSpan.FromSeconds(1), attempts: 2);
+        var client = host.Client;
         var turnId = Guid.NewGuid();
 
         // Bounded: a regression hangs, and WaitAsync turns that into a failure instead of a stuck run.
@@ -38,8 +38,8 @@ public sealed class SendDeadlineTests
     {
         // Before the caller stopped waiting at the deadline itself, this send kept the turn waiting forever.
         var hanging = new HangingSendFilter(ignoresCancellation: true);
-        await using var provider = await StartAsync(hanging, TimeSpan.FromSeconds(1), attempts: 2);
-        var client = provider.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
+        await using var host = await StartAsync(hanging, TimeSpan.FromSeconds(1), attempts: 2);
+        var client = host.Client;
         var turnId = Guid.NewGuid();
 
         var sending = client.SendTurnAsync(TestIds.Tenant(), TestIds.Session(), "I want a skill that formats SQL", turnId);
@@ -60,8 +60,8 @@ public sealed class SendDeadlineTests
     public async Task Should_give_up_on_a_hanging_send_of_every_other_request(string request, bool ignoresCancellation)
     {
         var hanging = new HangingSendFilter(ignoresCancellation);
-        await using var provider = await StartAsync(hanging, TimeSpan.FromSeconds(1), attempts: 3);
-        var client = provider.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
+        await using var host = await StartAsync(hanging, TimeSpan.FromSeconds(1), attempts: 3);
+        var client = host.Client;
         var (tenant, session) = (TestIds.Tenant(), TestIds.Session());
 
         Task calling = request switch
@@ -80,8 +80,8 @@ public sealed class SendDeadlineTests
     public async Task Should_end_at_once_when_the_caller_cancels_a_hanging_send()
     {
         var hanging = new HangingSendFilter();
-        await using var provider = await StartAsync(hanging, TimeSpan.FromSeconds(30), attempts: 3);
-        var client = provider.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
+        await using var host = await StartAsync(hanging, TimeSpan.FromSeconds(30), attempts: 3);
+        var client = host.Client;
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
 
         var sending = client.SendTurnAsync(TestIds.Tenant(), TestIds.Session(), "I want a skill that formats SQL", cancellationToken: cancel.Token);
@@ -94,7 +94,7 @@ public sealed class SendDeadlineTests
     }
 
     /// <summary>The client alone over the in-memory harness, every send passing through <paramref name="hanging"/>.</summary>
-    private static async Task<ServiceProvider> StartAsync(HangingSendFilter hanging, TimeSpan requestTimeout, int attempts)
+    private static async Task<ClientHost> StartAsync(HangingSendFilter hanging, TimeSpan requestTimeout, int attempts)
     {
         var provider = new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
@@ -105,8 +105,21 @@ public sealed class SendDeadlineTests
                 x.UsingInMemory((context, cfg) => cfg.ConfigureSend(send => send.UseFilter(hanging)));
             })
             .BuildServiceProvider(true);
-        await provider.GetRequiredService<ITestHarness>().Start();
-        return provider;
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        return new ClientHost(provider, harness);
+    }
+
+    /// <summary>Stops the bus before the container goes (sends left hanging included), then disposes it.</summary>
+    private sealed class ClientHost(ServiceProvider provider, ITestHarness harness) : IAsyncDisposable
+    {
+        public SkillForgeClient Client { get; } = provider.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
+
+        public async ValueTask DisposeAsync()
+        {
+            await harness.Stop().WaitAsync(TimeSpan.FromSeconds(30));
+            await provider.DisposeAsync();
+        }
     }
 
     /// <summary>
