@@ -63,4 +63,8 @@ internal static partial class WorkerLog
     [LoggerMessage(EventId = 2033, Level = LogLevel.Information,
         Message = "Queued turn {TurnId} of {TenantId}/{SessionId} dropped: the session was erased or purged after it was answered")]
     public static partial void WriteBehindDropped(ILogger logger, Guid turnId, string tenantId, string sessionId);
+
+    [LoggerMessage(EventId = 2040, Level = LogLevel.Warning,
+        Message = "Sending {What} did not complete within {Timeout}; given up (the message is retried)")]
+    public static partial void SendTimedOut(ILogger logger, string what, TimeSpan timeout);
 }

@@ -16,7 +16,9 @@ namespace SkillForge.Worker.Tests;
 /// </summary>
 internal static class WorkerTestHost
 {
-    public static async Task<IHost> StartAsync(Action<IServiceCollection>? services = null, IDictionary<string, string?>? settings = null)
+    /// <param name="bus">More configuration of the in-memory bus (a send filter, say); its endpoints are configured after it.</param>
+    public static async Task<IHost> StartAsync(Action<IServiceCollection>? services = null, IDictionary<string, string?>? settings = null,
+        Action<IInMemoryBusFactoryConfigurator>? bus = null)
     {
         await SharedDatabase.EnsureMigratedAsync();
         var builder = Host.CreateApplicationBuilder();
@@ -28,11 +30,19 @@ internal static class WorkerTestHost
         builder.AddSessionStorage();
         builder.AddSkillAgent();
         builder.Services.AddSkillForgeApplication();
-        builder.Services.AddMassTransitTestHarness(bus =>
+        builder.Services.AddMassTransitTestHarness(harness =>
         {
-            bus.AddSkillForgeConsumers();
-            bus.AddSkillForgeClient();
-            bus.DisableUsageTelemetry();
+            harness.AddSkillForgeConsumers();
+            harness.AddSkillForgeClient();
+            harness.DisableUsageTelemetry();
+            if (bus is not null)
+            {
+                harness.UsingInMemory((context, cfg) =>
+                {
+                    bus(cfg);
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
         });
         services?.Invoke(builder.Services);
         var host = builder.Build();

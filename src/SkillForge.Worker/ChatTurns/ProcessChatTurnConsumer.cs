@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using MassTransit;
 using SkillForge.Contracts;
+using SkillForge.Worker.Hosting;
 using SkillForge.Worker.Observability;
 
 namespace SkillForge.Worker.ChatTurns;
 
 /// <summary>Thin: hands the turn to <see cref="ChatTurnHandler"/> and answers with its outcome.</summary>
-public sealed class ProcessChatTurnConsumer(ChatTurnHandler handler, SkillForgeMetrics metrics, ILogger<ProcessChatTurnConsumer> logger) : IConsumer<ProcessChatTurn>
+public sealed class ProcessChatTurnConsumer(ChatTurnHandler handler, SendDeadline sends, SkillForgeMetrics metrics, ILogger<ProcessChatTurnConsumer> logger) : IConsumer<ProcessChatTurn>
 {
     public async Task Consume(ConsumeContext<ProcessChatTurn> context)
     {
@@ -38,7 +39,7 @@ public sealed class ProcessChatTurnConsumer(ChatTurnHandler handler, SkillForgeM
             WorkerLog.TurnReplied(logger, turn.TurnId, turn.TenantId, turn.SessionId, "replied", replied.State, replied.Version,
                 replied.Resumed, replied.Replayed, elapsed);
             metrics.TurnReplied(elapsed / 1000, replied.Replayed);
-            await context.RespondAsync(replied);
+            await sends.WithinAsync(context.RespondAsync(replied), $"the reply to turn {turn.TurnId}");
             return;
         }
 
@@ -49,6 +50,6 @@ public sealed class ProcessChatTurnConsumer(ChatTurnHandler handler, SkillForgeM
         }
         WorkerLog.TurnRejected(logger, turn.TurnId, rejected.TenantId, rejected.SessionId, rejected.Code, elapsed);
         metrics.TurnRejected(elapsed / 1000, rejected.Code);
-        await context.RespondAsync(rejected);
+        await sends.WithinAsync(context.RespondAsync(rejected), $"the rejection of turn {turn.TurnId}");
     }
 }

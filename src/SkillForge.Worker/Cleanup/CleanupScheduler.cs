@@ -4,6 +4,7 @@ using Quartz;
 using SkillForge.Client;
 using SkillForge.Contracts;
 using SkillForge.Sessions.Retention;
+using SkillForge.Worker.Hosting;
 
 namespace SkillForge.Worker.Cleanup;
 
@@ -18,6 +19,7 @@ namespace SkillForge.Worker.Cleanup;
 public sealed class CleanupScheduler(
     CleanupTicks ticks,
     IBus bus,
+    SendDeadline sends,
     IOptions<CleanupScheduleOptions> options,
     TimeProvider clock,
     ILogger<CleanupScheduler> logger) : BackgroundService
@@ -82,7 +84,7 @@ public sealed class CleanupScheduler(
             return;
         }
         var endpoint = await bus.GetSendEndpoint(SkillForgeQueues.Address(SkillForgeQueues.Cleanup));
-        await endpoint.Send(new CleanupSessions(tick, DryRun: false), cancellationToken);
+        await sends.WithinAsync(endpoint.Send(new CleanupSessions(tick, DryRun: false), cancellationToken), $"the cleanup of tick {tick:o}");
         await ticks.MarkSentAsync(tick, _instance, cancellationToken);
         WorkerLog.CleanupScheduled(logger, tick);
     }

@@ -3,12 +3,13 @@ using SkillForge.Contracts;
 using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
 using SkillForge.Sessions.Retention;
+using SkillForge.Worker.Hosting;
 using SkillForge.Worker.Observability;
 
 namespace SkillForge.Worker.Cleanup;
 
 /// <summary>Runs the retention policy, evicts what it closed or purged from Redis, and publishes the counts.</summary>
-public sealed class CleanupSessionsConsumer(CleanupRun cleanup, SessionCache cache, TimeProvider clock, SkillForgeMetrics metrics,
+public sealed class CleanupSessionsConsumer(CleanupRun cleanup, SessionCache cache, SendDeadline sends, TimeProvider clock, SkillForgeMetrics metrics,
     ILogger<CleanupSessionsConsumer> logger)
     : IConsumer<CleanupSessions>
 {
@@ -22,8 +23,8 @@ public sealed class CleanupSessionsConsumer(CleanupRun cleanup, SessionCache cac
         {
             metrics.Cleanup(report.MarkedAbandoned, report.DeletedSessions, report.Duration);
         }
-        await context.Publish(new SessionsCleanedUp(report.AsOf, report.DryRun, report.MarkedAbandoned, report.DeletedSessions,
-            report.DeletedMessages, report.Duration));
+        await sends.WithinAsync(context.Publish(new SessionsCleanedUp(report.AsOf, report.DryRun, report.MarkedAbandoned, report.DeletedSessions,
+            report.DeletedMessages, report.Duration)), "the cleanup report");
     }
 
     // Best effort: the closed sessions' entries are past their sliding TTL in all but freak cases, and a turn

@@ -1,11 +1,12 @@
 using MassTransit;
 using SkillForge.Contracts;
 using SkillForge.Sessions;
+using SkillForge.Worker.Hosting;
 
 namespace SkillForge.Worker.Erasure;
 
 /// <summary>Erases one session everywhere and answers how much was removed.</summary>
-public sealed class EraseSessionConsumer(SessionEraser eraser) : IConsumer<EraseSession>
+public sealed class EraseSessionConsumer(SessionEraser eraser, SendDeadline sends) : IConsumer<EraseSession>
 {
     public async Task Consume(ConsumeContext<EraseSession> context)
     {
@@ -20,6 +21,7 @@ public sealed class EraseSessionConsumer(SessionEraser eraser) : IConsumer<Erase
             // Ids that break the rules can name no stored session: there is nothing to erase.
             result = new ErasureResult(false, 0);
         }
-        await context.RespondAsync(new SessionErased(request.TenantId ?? "", request.SessionId ?? "", result.Existed, result.MessagesDeleted));
+        await sends.WithinAsync(context.RespondAsync(new SessionErased(request.TenantId ?? "", request.SessionId ?? "", result.Existed, result.MessagesDeleted)),
+            "an erasure answer");
     }
 }

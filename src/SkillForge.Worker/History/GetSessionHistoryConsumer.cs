@@ -1,11 +1,12 @@
 using MassTransit;
 using SkillForge.Contracts;
 using SkillForge.Sessions;
+using SkillForge.Worker.Hosting;
 
 namespace SkillForge.Worker.History;
 
 /// <summary>Answers a history page from PostgreSQL (the source of truth), or <see cref="SessionNotFound"/>.</summary>
-public sealed class GetSessionHistoryConsumer(SessionStore store) : IConsumer<GetSessionHistory>
+public sealed class GetSessionHistoryConsumer(SessionStore store, SendDeadline sends) : IConsumer<GetSessionHistory>
 {
     public async Task Consume(ConsumeContext<GetSessionHistory> context)
     {
@@ -26,12 +27,12 @@ public sealed class GetSessionHistoryConsumer(SessionStore store) : IConsumer<Ge
 
         if (page is null)
         {
-            await context.RespondAsync(new SessionNotFound(request.TenantId ?? "", request.SessionId ?? ""));
+            await sends.WithinAsync(context.RespondAsync(new SessionNotFound(request.TenantId ?? "", request.SessionId ?? "")), "a history answer");
             return;
         }
         var session = page.Session;
-        await context.RespondAsync(new SessionHistory(request.TenantId!, request.SessionId!, session.State, session.Status, session.Version,
-            session.SkillName, session.CreatedAt, session.UpdatedAt,
-            page.Messages.Select(m => new SessionMessage(m.Seq, m.Role, m.Content, m.CreatedAt)).ToList(), page.HasMore));
+        await sends.WithinAsync(context.RespondAsync(new SessionHistory(request.TenantId!, request.SessionId!, session.State, session.Status,
+            session.Version, session.SkillName, session.CreatedAt, session.UpdatedAt,
+            page.Messages.Select(m => new SessionMessage(m.Seq, m.Role, m.Content, m.CreatedAt)).ToList(), page.HasMore)), "a history answer");
     }
 }

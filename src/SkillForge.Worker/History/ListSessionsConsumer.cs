@@ -1,11 +1,12 @@
 using MassTransit;
 using SkillForge.Client.Operations;
 using SkillForge.Sessions;
+using SkillForge.Worker.Hosting;
 
 namespace SkillForge.Worker.History;
 
 /// <summary>Answers an operator's page of a tenant's sessions from PostgreSQL, or says what is wrong with the request.</summary>
-public sealed class ListSessionsConsumer(SessionStore store) : IConsumer<ListSessions>
+public sealed class ListSessionsConsumer(SessionStore store, SendDeadline sends) : IConsumer<ListSessions>
 {
     public async Task Consume(ConsumeContext<ListSessions> context)
     {
@@ -17,13 +18,13 @@ public sealed class ListSessionsConsumer(SessionStore store) : IConsumer<ListSes
         }
         catch (InvalidSessionInputException e)
         {
-            await context.RespondAsync(new ListSessionsRejected(request.TenantId ?? "", e.Code, e.Message));
+            await sends.WithinAsync(context.RespondAsync(new ListSessionsRejected(request.TenantId ?? "", e.Code, e.Message)), "a listing answer");
             return;
         }
         // A full page may have more behind it; the next request then finds out (an empty page ends the listing).
         var next = sessions.Count == request.Limit ? sessions[^1].SessionId : null;
-        await context.RespondAsync(new SessionList(request.TenantId, sessions
+        await sends.WithinAsync(context.RespondAsync(new SessionList(request.TenantId, sessions
             .Select(s => new SessionListItem(s.SessionId, s.State, s.Status, s.SkillName, s.Version, s.MessageCount, s.LastActivityAt))
-            .ToList(), next));
+            .ToList(), next)), "a listing answer");
     }
 }

@@ -82,6 +82,7 @@ public static class WorkerHostingExtensions
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ChatTurnHandler>();
+        services.AddSingleton<SendDeadline>();
         services.AddSingleton<WriteBehindQueue>();
         services.AddSingleton<SessionEraser>();
         services.AddMetrics();

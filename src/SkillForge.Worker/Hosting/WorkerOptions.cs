@@ -49,6 +49,14 @@ public sealed class WorkerOptions
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
     public TimeSpan BusStuckAfter { get; set; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>
+    /// How long any message the worker sends (a reply, a queued write, the cleanup's schedule and report) may take
+    /// before it counts as failed and its message is retried (<see cref="SendDeadline"/>): well over a healthy
+    /// publish's confirmation (milliseconds), under the clients' request timeout (30 s).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How long a stop (SIGTERM) waits for in-flight messages before the host gives up on them.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(25);

@@ -1,10 +1,11 @@
 using MassTransit;
 using SkillForge.Client;
+using SkillForge.Worker.Hosting;
 
 namespace SkillForge.Worker.WriteBehind;
 
 /// <summary>Sends <see cref="PendingTurnWrite"/>s to their queue: durable, mandatory, and awaited until the broker confirms.</summary>
-public sealed class WriteBehindQueue(IBus bus)
+public sealed class WriteBehindQueue(IBus bus, SendDeadline sends)
 {
     public const string Name = "skillforge-pending-writes";
 
@@ -15,13 +16,13 @@ public sealed class WriteBehindQueue(IBus bus)
     public async Task SendAsync(PendingTurnWrite write, CancellationToken cancellationToken)
     {
         var endpoint = await bus.GetSendEndpoint(SkillForgeQueues.Address(Name));
-        await endpoint.Send(write, context =>
+        await sends.WithinAsync(endpoint.Send(write, context =>
         {
             context.Durable = true;
             if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
             {
                 rabbit.Mandatory = true;
             }
-        }, cancellationToken);
+        }, cancellationToken), $"the queued write of turn {write.Turn.TurnId}");
     }
 }
