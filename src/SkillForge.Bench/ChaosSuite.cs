@@ -102,7 +102,9 @@ internal static class ChaosSuite
                     workers.Add(await WorkerProcess.StartAsync(root, 18080 + i, settings));
                 }
                 var scenarioClient = clusterBus is null ? client : clusterBus.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
-                outcomes.Add(await RunScenarioAsync(scenarioClient, scenario.Name, scenario.Allowed, TimeSpan.FromSeconds(seconds), () => scenario.Fault(workers)));
+                var outcome = await RunScenarioAsync(scenarioClient, scenario.Name, scenario.Allowed, TimeSpan.FromSeconds(seconds), () => scenario.Fault(workers));
+                var stuck = await StuckConsumesAsync(scenario.Name, workers);
+                outcomes.Add(stuck.Length == 0 ? outcome : outcome with { Check = (outcome.Check + " " + stuck).Trim() });
             }
             finally
             {
@@ -196,7 +198,7 @@ internal static class ChaosSuite
             {
                 Console.WriteLine($"     sender {sender}, session {turn.Session}: in flight for {Stopwatch.GetElapsedTime(turn.Since).TotalSeconds:F0} s");
             }
-            await DumpStacksAsync(name);
+            await DumpAsync(name, Environment.ProcessId);
         }
         // Turns answered while PostgreSQL was down reach it from the write-behind queue shortly after: give them a minute.
         var (lost, duplicated, outOfOrder) = await VerifyAsync(tenant, answered.ToList());
@@ -220,10 +222,10 @@ internal static class ChaosSuite
     private static readonly TimeSpan HangBound = TimeSpan.FromMinutes(3);
 
     /// <summary>
-    /// Where a hung turn waits, into .data/logs when <c>dotnet-dump</c> is installed: a dump of this process and its
-    /// async state machines (<c>dumpasync</c>; an awaiting turn is on no thread's stack).
+    /// Where a hung turn or consume waits, into .data/logs when <c>dotnet-dump</c> is installed: a dump of process
+    /// <paramref name="pid"/> and its async state machines (<c>dumpasync</c>; an awaiting call is on no thread's stack).
     /// </summary>
-    private static async Task DumpStacksAsync(string scenario)
+    private static async Task DumpAsync(string name, int pid)
     {
         var tool = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "dotnet-dump");
         if (!File.Exists(tool))
@@ -231,9 +233,8 @@ internal static class ChaosSuite
             Console.WriteLine("     (no dump: dotnet-dump is not installed; `dotnet tool install -g dotnet-dump`)");
             return;
         }
-        var stem = Path.Combine(CleanupBenchmark.FindRepositoryRoot(), ".data", "logs", $"chaos-hang-{scenario}-{DateTime.UtcNow:yyyyMMddHHmmss}");
-        var pid = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await RunToolAsync(tool, ["collect", "-p", pid, "--type", "Heap", "-o", stem + ".dmp"], null);
+        var stem = Path.Combine(CleanupBenchmark.FindRepositoryRoot(), ".data", "logs", $"chaos-hang-{name}-{DateTime.UtcNow:yyyyMMddHHmmss}");
+        await RunToolAsync(tool, ["collect", "-p", pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--type", "Heap", "-o", stem + ".dmp"], null);
         await RunToolAsync(tool, ["analyze", stem + ".dmp", "-c", "dumpasync", "-c", "exit"], stem + ".txt");
         Console.WriteLine($"     dump {stem}.dmp, its async stacks {stem}.txt");
     }
@@ -336,12 +337,50 @@ internal static class ChaosSuite
     }
 
     /// <summary>The worker's <c>skillforge_write_behind_total{stage="queued"}</c>, read from its /metrics.</summary>
-    private static async Task<long> WriteBehindQueuedAsync(int port)
+    private static async Task<long> WriteBehindQueuedAsync(int port) =>
+        await MetricSumAsync(port, "skillforge_write_behind_total{", "stage=\"queued\"");
+
+    /// <summary>
+    /// The worker side of a hung send: a consume that never ends (its reply's publish waiting for a confirmation
+    /// that never comes) holds one of the endpoint's concurrent-message slots for good, while the worker still looks
+    /// healthy. Once the load has stopped, every live worker's MassTransit <c>consume_active</c> must drain to 0;
+    /// a consume still running a minute later is reported (and the worker dumped, as <see cref="DumpAsync"/> does).
+    /// </summary>
+    private static async Task<string> StuckConsumesAsync(string scenario, List<WorkerProcess> workers)
+    {
+        var stuck = new List<string>();
+        foreach (var worker in workers.Where(w => !w.HasExited))
+        {
+            var active = 0L;
+            for (var waited = 0; waited < 60; waited++)
+            {
+                active = await MetricSumAsync(worker.Port, "messaging_masstransit_consume_active", null);
+                if (active == 0)
+                {
+                    break;
+                }
+                await Task.Delay(1000);
+            }
+            if (active > 0)
+            {
+                stuck.Add($"worker :{worker.Port}: {active} consume(s) still running a minute after the load");
+                await DumpAsync($"{scenario}-worker-{worker.Port}", worker.Id);
+            }
+        }
+        foreach (var line in stuck)
+        {
+            Console.WriteLine($"   {line}");
+        }
+        return string.Join("; ", stuck);
+    }
+
+    /// <summary>The sum of a metric's series (those whose line holds <paramref name="label"/>, when given) on a worker's /metrics.</summary>
+    private static async Task<long> MetricSumAsync(int port, string prefix, string? label)
     {
         using var http = new HttpClient();
         var metrics = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
         return metrics.Split('\n')
-            .Where(line => line.StartsWith("skillforge_write_behind_total{", StringComparison.Ordinal) && line.Contains("stage=\"queued\"", StringComparison.Ordinal))
+            .Where(line => line.StartsWith(prefix, StringComparison.Ordinal) && (label is null || line.Contains(label, StringComparison.Ordinal)))
             .Sum(line => (long)double.Parse(line[(line.IndexOf("} ", StringComparison.Ordinal) + 2)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
     }
 

@@ -16,6 +16,8 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     /// <param name="settings">More configuration as command-line arguments (<c>--Section:Key=value</c>).</param>
     public static async Task<WorkerProcess> StartAsync(string root, int port = 18080, params string[] settings)
     {
