@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Hosting;
+using SkillForge.Client;
+using SkillForge.Testing;
 
 namespace SkillForge.Worker.Tests;
 
@@ -6,6 +8,9 @@ namespace SkillForge.Worker.Tests;
 internal sealed class AsyncHost(IHost host) : IAsyncDisposable
 {
     public IServiceProvider Services => host.Services;
+
+    /// <summary>The host's typed client.</summary>
+    public SkillForgeClient Client => RealWorker.ClientOf(host);
 
     public Task StopAsync() => host.StopAsync();
 

@@ -27,7 +27,7 @@ public sealed class ChatTurnFaultTests
         var tenant = TestIds.Tenant();
         var session = TestIds.Session();
 
-        var result = await ClientOf(host).SendTurnAsync(tenant, session, "I want a skill that formats SQL");
+        var result = await host.Client.SendTurnAsync(tenant, session, "I want a skill that formats SQL");
 
         Assert.True(result.IsReplied, result.Rejected?.Reason);
         Assert.Equal(1, result.Replied!.Version);
@@ -48,7 +48,7 @@ public sealed class ChatTurnFaultTests
         var tenant = TestIds.Tenant();
         var session = TestIds.Session();
 
-        var fault = await Assert.ThrowsAsync<RequestFaultException>(() => ClientOf(host).SendTurnAsync(tenant, session, "I want a skill that formats SQL"));
+        var fault = await Assert.ThrowsAsync<RequestFaultException>(() => host.Client.SendTurnAsync(tenant, session, "I want a skill that formats SQL"));
 
         Assert.Contains("a bug in the agent", fault.Message);
         Assert.Equal(1, agent.Calls); // not a transient fault: no retry
@@ -61,6 +61,4 @@ public sealed class ChatTurnFaultTests
         Assert.Equal(LogLevel.Error, given.Level);
         Assert.Contains($"ProcessChatTurn {consumed.Context.MessageId} of {tenant}/{session} failed for good (InvalidOperationException)", given.Message);
     }
-
-    private static SkillForgeClient ClientOf(AsyncHost host) => host.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
 }

@@ -34,7 +34,7 @@ public sealed class StuckReplyTests
         ChatTurnResult result;
         try
         {
-            result = await ClientOf(host).SendTurnAsync(tenant, session, "I want a skill that formats SQL").WaitAsync(TimeSpan.FromSeconds(20));
+            result = await host.Client.SendTurnAsync(tenant, session, "I want a skill that formats SQL").WaitAsync(TimeSpan.FromSeconds(20));
         }
         finally
         {
@@ -60,7 +60,7 @@ public sealed class StuckReplyTests
         SessionHistoryResult history;
         try
         {
-            history = await ClientOf(host).GetHistoryAsync(TestIds.Tenant(), TestIds.Session()).WaitAsync(TimeSpan.FromSeconds(20));
+            history = await host.Client.GetHistoryAsync(TestIds.Tenant(), TestIds.Session()).WaitAsync(TimeSpan.FromSeconds(20));
         }
         finally
         {
@@ -98,8 +98,6 @@ public sealed class StuckReplyTests
 
     private static SendDeadline Deadline(TimeSpan timeout) =>
         new(Options.Create(new WorkerOptions { SendTimeout = timeout }), NullLogger<SendDeadline>.Instance);
-
-    private static SkillForgeClient ClientOf(AsyncHost host) => host.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
 
     /// <summary>The first send of a <typeparamref name="T"/> does not complete, token or not, until released; later ones pass.</summary>
     private sealed class FirstSendNeverCompletes<T> : IFilter<SendContext>

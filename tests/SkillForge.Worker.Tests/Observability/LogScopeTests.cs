@@ -13,7 +13,7 @@ public sealed class LogScopeTests
     {
         var sink = new CapturingLoggerProvider();
         await using var host = new AsyncHost(await WorkerTestHost.StartAsync(s => s.AddLogging(b => b.AddProvider(sink))));
-        var client = host.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
+        var client = host.Client;
         var tenant = TestIds.Tenant();
         var secret = $"secret-{Guid.NewGuid():N}";
         var turnId = Guid.NewGuid();

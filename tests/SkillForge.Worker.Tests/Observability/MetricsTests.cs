@@ -19,7 +19,7 @@ public sealed class MetricsTests
         await using var host = new AsyncHost(await WorkerTestHost.StartAsync());
         var meter = host.Services.GetRequiredService<SkillForgeMetrics>();
         using var recorded = new Measurements(host.Services.GetRequiredService<IMeterFactory>());
-        var client = host.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
+        var client = host.Client;
         var tenant = TestIds.Tenant();
         var turnId = Guid.NewGuid();
 
@@ -45,7 +45,7 @@ public sealed class MetricsTests
         var agent = new FaultingAgent(new InvalidOperationException("a bug in the agent"), failures: int.MaxValue);
         await using var host = new AsyncHost(await WorkerTestHost.StartAsync(s => s.AddSingleton<ISkillAgent>(agent)));
         using var recorded = new Measurements(host.Services.GetRequiredService<IMeterFactory>());
-        var client = host.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
+        var client = host.Client;
 
         await Assert.ThrowsAsync<RequestFaultException>(() => client.SendTurnAsync(TestIds.Tenant(), "s", "I want a skill that formats SQL"));
 
