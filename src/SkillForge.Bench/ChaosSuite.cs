@@ -239,7 +239,8 @@ internal static class ChaosSuite
         Console.WriteLine($"     dump {stem}.dmp, its async stacks {stem}.txt");
     }
 
-    private static async Task RunToolAsync(string tool, string[] arguments, string? outputFile)
+    /// <summary>Runs a program to its end, its output read (into <paramref name="outputFile"/> when given); its exit code.</summary>
+    private static async Task<int> RunToolAsync(string tool, string[] arguments, string? outputFile)
     {
         using var process = Process.Start(new ProcessStartInfo(tool, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var output = process.StandardOutput.ReadToEndAsync();
@@ -249,6 +250,7 @@ internal static class ChaosSuite
         {
             await File.WriteAllTextAsync(outputFile, await output);
         }
+        return process.ExitCode;
     }
 
     /// <summary>Every answered turn against PostgreSQL, read as the table owner (all of the tenant's rows).</summary>
@@ -386,10 +388,6 @@ internal static class ChaosSuite
 
     private sealed class ChaosCheckException(string message) : Exception(message);
 
-    private static async Task Shell(string command)
-    {
-        using var process = Process.Start(new ProcessStartInfo("bash", ["-c", command]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        await process.WaitForExitAsync();
-        Console.WriteLine($"   $ {command} → exit {process.ExitCode}");
-    }
+    private static async Task Shell(string command) =>
+        Console.WriteLine($"   $ {command} → exit {await RunToolAsync("bash", ["-c", command], null)}");
 }
