@@ -32,9 +32,10 @@ internal static class CleanupSql
         """;
 
     /// <summary>
-    /// One purge batch, one statement (its own short transaction): lock expired rows, delete them — their messages go
-    /// with them (ON DELETE CASCADE, migration 0004) — and write one audit line a session with its message count.
-    /// The count is the row's <c>message_count</c>, which every append moves with its two messages.
+    /// One purge batch, one statement (its own short transaction): lock expired rows, delete them — their turns go
+    /// with them (ON DELETE CASCADE, migrations 0004/0005) — and write one audit line a tenant of the batch: its
+    /// sessions' ids and their message count (migration 0006). The count is the rows' <c>message_count</c>, which
+    /// every append moves with its two messages.
     /// </summary>
     public const string PurgeBatch = """
         WITH gone AS (
@@ -47,8 +48,10 @@ internal static class CleanupSql
                       FOR UPDATE SKIP LOCKED))
          RETURNING tenant_id, session_id, message_count
         ), audited AS (
-            INSERT INTO session_audit (tenant_id, session_id, event, count, occurred_at)
-            SELECT tenant_id, session_id, 'purged', message_count, @AsOf FROM gone
+            INSERT INTO session_audit (tenant_id, session_ids, event, count, occurred_at)
+            SELECT tenant_id, array_agg(session_id ORDER BY session_id), 'purged', sum(message_count), @AsOf
+              FROM gone
+             GROUP BY tenant_id
         )
         SELECT tenant_id AS TenantId, session_id AS SessionId, message_count AS MessageCount FROM gone
         """;

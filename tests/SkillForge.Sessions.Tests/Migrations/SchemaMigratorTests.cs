@@ -94,6 +94,24 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_keep_the_audit_lines_of_a_session_written_before_purges_were_audited_a_batch_at_a_time()
+    {
+        await Migrator().MigrateAsync(5, CancellationToken.None);
+        await using var connection = await _dataSource!.OpenConnectionAsync();
+        await connection.ExecuteAsync("""
+            INSERT INTO session_audit (tenant_id, session_id, event, count, occurred_at)
+            VALUES ('t', 's', 'purged', 4, now()), ('t', 'e', 'erased', 2, now());
+            """);
+
+        var applied = await Migrator().MigrateAsync(CancellationToken.None);
+
+        Assert.Equal([6], applied);
+        var lines = await connection.QueryAsync<(string SessionId, string Event, long Count)>(
+            "SELECT session_id, event, count FROM session_audit WHERE session_ids IS NULL ORDER BY session_id");
+        Assert.Equal([("e", "erased", 2L), ("s", "purged", 4L)], lines);
+    }
+
+    [Fact]
     public async Task Should_move_each_pair_of_messages_into_one_turn_and_show_them_again_through_the_messages_view()
     {
         await Migrator().MigrateAsync(4, CancellationToken.None);
@@ -110,7 +128,7 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
                    ('t', 's', 3, 'user', 'a skill?', @second, now()), ('t', 's', 4, 'assistant', 'which one?', @second, now());
             """, new { first, second, before });
 
-        var applied = await Migrator().MigrateAsync(CancellationToken.None);
+        var applied = await Migrator().MigrateAsync(5, CancellationToken.None);
 
         Assert.Equal([5], applied);
         var turns = (await connection.QueryAsync<(long TurnNo, Guid TurnId, string User, string Assistant, DateTime CreatedAt)>(

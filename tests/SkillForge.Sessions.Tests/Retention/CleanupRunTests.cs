@@ -127,7 +127,10 @@ public sealed class CleanupRunTests : IAsyncLifetime
         Assert.Equal(20, reports.Sum(r => r.DeletedSessions));
         Assert.Equal(40, reports.Sum(r => r.DeletedMessages));
         await using var connection = await _db.Admin.OpenConnectionAsync();
-        Assert.Equal(20, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM session_audit WHERE event = 'purged'"));
+        // Each purged session named once, in one batch's line (one line a batch and tenant).
+        Assert.Equal((20L, 20L), await connection.QuerySingleAsync<(long, long)>(
+            "SELECT count(*), count(DISTINCT s) FROM session_audit a, unnest(a.session_ids) s WHERE a.event = 'purged'"));
+        Assert.Equal(40, await connection.ExecuteScalarAsync<long>("SELECT sum(count) FROM session_audit WHERE event = 'purged'"));
         Assert.Equal(20, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM session_audit WHERE event = 'status_changed' AND to_value = 'abandoned'"));
     }
 
@@ -139,10 +142,49 @@ public sealed class CleanupRunTests : IAsyncLifetime
         await Run().RunAsync(AsOf, false, NoEviction, default);
 
         await using var connection = await _db.Admin.OpenConnectionAsync();
-        var audit = await connection.QuerySingleAsync<(string Event, long Count, DateTime At)>(
-            "SELECT event, count, occurred_at FROM session_audit WHERE tenant_id = @TenantId AND session_id = @SessionId", done);
-        Assert.Equal(("purged", 4L, AsOf.UtcDateTime), audit);
+        var audit = await connection.QuerySingleAsync<(string Event, long Count, DateTime At, string[] Ids)>(
+            "SELECT event, count, occurred_at, session_ids FROM session_audit WHERE tenant_id = @TenantId AND @SessionId = ANY(session_ids)", done);
+        Assert.Equal(("purged", 4L, AsOf.UtcDateTime), (audit.Event, audit.Count, audit.At));
+        Assert.Equal([done.SessionId], audit.Ids);
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM session_audit a WHERE a::text LIKE '%text %'"));
+    }
+
+    [Fact]
+    public async Task Should_audit_a_purge_batch_in_one_line_a_tenant_with_its_sessions_and_their_messages()
+    {
+        var ofA = new List<SessionKey>();
+        for (var i = 0; i < 3; i++)
+        {
+            ofA.Add(await SessionAsync(_db.Admin, "completed", AsOf.AddDays(-100), completedAt: AsOf.AddDays(-100), messages: 2 * (i + 1)));
+        }
+        var ofB = await SessionAsync(_db.Admin, "abandoned", AsOf.AddDays(-90), abandonedAt: AsOf.AddDays(-45), messages: 6, tenant: "tenant-b");
+        var kept = await SessionAsync(_db.Admin, "completed", AsOf.AddDays(-89), completedAt: AsOf.AddDays(-89), tenant: "tenant-b");
+
+        var report = await Run().RunAsync(AsOf, false, NoEviction, default);
+
+        Assert.Equal((4, 18L), (report.DeletedSessions, report.DeletedMessages));
+        await using var connection = await _db.Admin.OpenConnectionAsync();
+        var lines = (await connection.QueryAsync<(string Tenant, string? SessionId, string[] Ids, long Count, DateTime At)>(
+            "SELECT tenant_id, session_id, session_ids, count, occurred_at FROM session_audit WHERE event = 'purged' ORDER BY tenant_id")).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.Equal(("tenant-a", null, 12L, AsOf.UtcDateTime), (lines[0].Tenant, lines[0].SessionId, lines[0].Count, lines[0].At));
+        Assert.Equal(ofA.Select(k => k.SessionId).Order(StringComparer.Ordinal), lines[0].Ids);
+        Assert.Equal(("tenant-b", null, 6L, AsOf.UtcDateTime), (lines[1].Tenant, lines[1].SessionId, lines[1].Count, lines[1].At));
+        Assert.Equal([ofB.SessionId], lines[1].Ids);
+        Assert.Equal("completed", await StatusAsync(_db.Admin, kept));
+    }
+
+    [Fact]
+    public async Task Should_refuse_an_audit_line_with_both_or_neither_a_session_and_a_batch_of_them()
+    {
+        await using var connection = await _db.Admin.OpenConnectionAsync();
+        foreach (var (one, many) in new (string?, string[]?)[] { ("s-1", ["s-1"]), (null, null) })
+        {
+            var refused = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => connection.ExecuteAsync(
+                "INSERT INTO session_audit (tenant_id, session_id, session_ids, event, occurred_at) VALUES ('tenant-a', @one, @many, 'purged', now())",
+                new { one, many }));
+            Assert.Equal("ck_session_audit_one_or_many", refused.ConstraintName);
+        }
     }
 
     private CleanupRun Run(int batchSize = 1_000) =>

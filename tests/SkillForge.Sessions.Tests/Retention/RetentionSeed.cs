@@ -8,9 +8,9 @@ namespace SkillForge.Sessions.Tests.Retention;
 internal static class RetentionSeed
 {
     public static async Task<SessionKey> SessionAsync(NpgsqlDataSource admin, string status, DateTimeOffset lastActivity,
-        DateTimeOffset? completedAt = null, DateTimeOffset? abandonedAt = null, int messages = 2, string state = "gathering_details", string? id = null)
+        DateTimeOffset? completedAt = null, DateTimeOffset? abandonedAt = null, int messages = 2, string state = "gathering_details", string? id = null, string tenant = "tenant-a")
     {
-        var key = new SessionKey("tenant-a", id ?? $"s-{Guid.NewGuid():N}");
+        var key = new SessionKey(tenant, id ?? $"s-{Guid.NewGuid():N}");
         await using var connection = await admin.OpenConnectionAsync();
         await connection.ExecuteAsync("""
             INSERT INTO sessions (tenant_id, session_id, state, status, context, version, message_count, created_at, updated_at,
