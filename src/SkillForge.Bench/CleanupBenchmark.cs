@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
 using SkillForge.Sessions.Retention;
@@ -19,6 +20,9 @@ internal static class CleanupBenchmark
     private const int Writers = 8;
     private static readonly TimeSpan WarmUpDuration = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan BaselineDuration = TimeSpan.FromSeconds(15);
+
+    // About as long as a purge of 100,000 sessions takes here.
+    private static readonly TimeSpan BusyCoreDuration = TimeSpan.FromSeconds(5);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -59,6 +63,9 @@ internal static class CleanupBenchmark
                 var baseline = await WithAutovacuumWatchAsync(database, "baseline",
                     () => MeasureTurnsAsync(store, "baseline", until: Task.Delay(BaselineDuration), rate));
                 var stolenAlone = StolenCpu.Now().PercentSince(baselineStarted);
+                // The control: the same writers while one PostgreSQL backend does nothing but arithmetic (no I/O, no
+                // WAL, no lock) — what one busy core of the two costs the writers' p99, whatever keeps it busy.
+                var busyCore = await MeasureTurnsAsync(store, "busy-core", until: BusyCoreAsync(database, BusyCoreDuration), rate);
                 var walBefore = await WalPositionAsync(database);
                 var stealBefore = StolenCpu.Now();
                 var purgeStarted = Stopwatch.GetTimestamp();
@@ -77,7 +84,7 @@ internal static class CleanupBenchmark
                 var stolenDuring = StolenCpu.Now().PercentSince(stealBefore);
                 // All the WAL written meanwhile, the writers' too (theirs is a few MB): what every commit waits to flush.
                 var walMegabytes = (await WalPositionAsync(database) - walBefore) / 1048576.0;
-                var result = new Round(number, rate, Stopwatch.GetElapsedTime(purgeStarted).TotalSeconds, report.DeletedSessions, report.DeletedMessages, baseline, during, stolenAlone, stolenDuring);
+                var result = new Round(number, rate, Stopwatch.GetElapsedTime(purgeStarted).TotalSeconds, report.DeletedSessions, report.DeletedMessages, baseline, busyCore, during, stolenAlone, stolenDuring);
                 results.Add(result);
                 var pauses = policy.PauseBetweenBatches * batches;
                 Console.WriteLine($"  {result.Row}");
@@ -103,15 +110,19 @@ internal static class CleanupBenchmark
             "A round's last column is the machine's CPU time its host gave to other VMs (steal) in each phase: a phase " +
             "that lost more of it is slower for reasons of its own.",
             "",
-            "| round | chat load | purge duration | sessions/s | messages/s | turn p50 / p99 alone | turn p50 / p99 during purge | p99 during / alone | CPU stolen alone / during |",
-            "|---|---|---|---|---|---|---|---|---|",
+            $"Between the two phases, a control: the writers for {BusyCoreDuration.TotalSeconds:F0} s while one PostgreSQL backend " +
+            "keeps one core busy with arithmetic alone (a PL/pgSQL loop: no I/O, no WAL, no lock, nothing the purge's design " +
+            "could change), i.e. the p99 that any work using a core costs the writers on this machine.",
+            "",
+            "| round | chat load | purge duration | sessions/s | messages/s | turn p50 / p99 alone | turn p99 one core busy (control) | turn p50 / p99 during purge | p99 during / alone | p99 control / alone | CPU stolen alone / during |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
         };
         lines.AddRange(results.Select(r => r.Row));
         lines.AddRange(
         [
             "",
-            $"| chat load ({rounds} rounds) | sessions purged per second, median (goal ≥ 20,000) | chat p99 alone / during the purge, all rounds' turns | p99 during / alone (goal ≤ 2×) | the rounds' own ratios, median |",
-            "|---|---|---|---|---|",
+            $"| chat load ({rounds} rounds) | sessions purged per second, median (goal ≥ 20,000) | chat p99 alone / during the purge, all rounds' turns | p99 during / alone (goal ≤ 2×) | the rounds' own ratios, median | control: p99 one core busy / alone, pooled, rounds' median |",
+            "|---|---|---|---|---|---|",
         ]);
         foreach (var rate in turnRates)
         {
@@ -123,7 +134,9 @@ internal static class CleanupBenchmark
             var median = Median(atRate.Select(r => r.SessionsPerSecond));
             var alone = LatencyRecorder.Pooled(atRate.Select(r => r.Baseline)).PercentileMs(99);
             var during = LatencyRecorder.Pooled(atRate.Select(r => r.During)).PercentileMs(99);
-            lines.Add($"| {rate:N0} turns/s | {median:N0} | {alone:F2} / {during:F2} ms | {during / alone:F2}× | {Median(atRate.Select(r => r.Ratio)):F2}× |");
+            var busy = LatencyRecorder.Pooled(atRate.Select(r => r.BusyCore)).PercentileMs(99);
+            lines.Add($"| {rate:N0} turns/s | {median:N0} | {alone:F2} / {during:F2} ms | {during / alone:F2}× | {Median(atRate.Select(r => r.Ratio)):F2}× | " +
+                $"{busy / alone:F2}×, {Median(atRate.Select(r => r.BusyCoreRatio)):F2}× |");
         }
         foreach (var line in lines.Skip(lines.Count - turnRates.Count - 3))
         {
@@ -143,17 +156,20 @@ internal static class CleanupBenchmark
 
     /// <param name="StolenAlone">The machine's CPU stolen by its host during the baseline, in percent (<see cref="StolenCpu"/>).</param>
     /// <param name="StolenDuring">The same during the purge.</param>
-    private sealed record Round(int Number, int TurnRate, double PurgeSeconds, int Sessions, long Messages, LatencyRecorder Baseline, LatencyRecorder During,
-        double StolenAlone, double StolenDuring)
+    /// <param name="BusyCore">The writers while one backend kept a core busy with arithmetic (the control).</param>
+    private sealed record Round(int Number, int TurnRate, double PurgeSeconds, int Sessions, long Messages, LatencyRecorder Baseline, LatencyRecorder BusyCore,
+        LatencyRecorder During, double StolenAlone, double StolenDuring)
     {
         public double SessionsPerSecond => Sessions / PurgeSeconds;
 
         public double Ratio => During.PercentileMs(99) / Baseline.PercentileMs(99);
 
+        public double BusyCoreRatio => BusyCore.PercentileMs(99) / Baseline.PercentileMs(99);
+
         public string Row =>
             $"| {Number} | {TurnRate:N0} turns/s | {PurgeSeconds:F1} s | {SessionsPerSecond:N0} | {Messages / PurgeSeconds:N0} | " +
-            $"{Baseline.PercentileMs(50):F2} / {Baseline.PercentileMs(99):F2} ms ({Baseline.Count:N0}) | " +
-            $"{During.PercentileMs(50):F2} / {During.PercentileMs(99):F2} ms ({During.Count:N0}) | {Ratio:F2}× | " +
+            $"{Baseline.PercentileMs(50):F2} / {Baseline.PercentileMs(99):F2} ms ({Baseline.Count:N0}) | {BusyCore.PercentileMs(99):F2} ms ({BusyCore.Count:N0}) | " +
+            $"{During.PercentileMs(50):F2} / {During.PercentileMs(99):F2} ms ({During.Count:N0}) | {Ratio:F2}× | {BusyCoreRatio:F2}× | " +
             $"{StolenAlone:F1} / {StolenDuring:F1} % |";
     }
 
@@ -198,6 +214,26 @@ internal static class CleanupBenchmark
         var text = string.Join(' ', File.ReadAllText(Path.Combine(FindRepositoryRoot(), "README.md")).Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
         // Side by side, not overlapping (a shared stretch would compress): the seed gives a page's rows consecutive slices.
         return Enumerable.Range(0, text.Length / length).Select(i => text.Substring(i * length, length)).ToArray();
+    }
+
+    /// <summary>One PostgreSQL backend busy on one core for <paramref name="duration"/>: a loop of nothing, ended by its statement timeout.</summary>
+    private static async Task BusyCoreAsync(BenchDatabase database, TimeSpan duration)
+    {
+        await using var connection = await database.Admin.OpenConnectionAsync();
+        await connection.ExecuteAsync($"SET statement_timeout = {(int)duration.TotalMilliseconds}");
+        try
+        {
+            await connection.ExecuteAsync("DO $$BEGIN LOOP PERFORM 1; END LOOP; END$$", commandTimeout: (int)duration.TotalSeconds + 30);
+            throw new InvalidOperationException("The busy loop ended without its statement timeout.");
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.QueryCanceled)
+        {
+            // Its end: the timeout cancelled it.
+        }
+        finally
+        {
+            await connection.ExecuteAsync("RESET statement_timeout");
+        }
     }
 
     private static async Task<long> WalPositionAsync(BenchDatabase database)
