@@ -14,7 +14,9 @@ public sealed class EraseSessionConsumer(SessionEraser eraser, SendDeadline send
         ErasureResult result;
         try
         {
-            result = await eraser.EraseAsync(new SessionKey(request.TenantId, request.SessionId), request.Reason, context.CancellationToken);
+            // On the receive context: a retry's consume context is a new scope, the delivery is the same.
+            var attempts = context.ReceiveContext.GetOrAddPayload(() => new ErasureAttempts());
+            result = await eraser.EraseAsync(new SessionKey(request.TenantId, request.SessionId), request.Reason, attempts, context.CancellationToken);
         }
         catch (InvalidSessionInputException)
         {

@@ -72,6 +72,33 @@ public sealed class StuckReplyTests
     }
 
     [Fact]
+    public async Task Should_answer_a_retried_erasure_with_what_its_first_attempt_erased()
+    {
+        var stuck = new FirstSendNeverCompletes<SessionErased>();
+        await using var host = new AsyncHost(await WorkerTestHost.StartAsync(settings: ShortSendTimeout,
+            bus: bus => bus.ConfigureSend(send => send.UseFilter(stuck))));
+        var (tenant, session) = (TestIds.Tenant(), TestIds.Session());
+        Assert.True((await host.Client.SendTurnAsync(tenant, session, "I want a skill that formats SQL")).IsReplied);
+
+        SessionErased erased;
+        try
+        {
+            erased = await host.Client.EraseAsync(tenant, session, "user request").WaitAsync(TimeSpan.FromSeconds(20));
+        }
+        finally
+        {
+            stuck.Release();
+        }
+
+        // The first attempt erased the session and its answer never left; the retry found nothing left, and before
+        // the request's attempts were kept it answered "did not exist".
+        Assert.Equal(1, stuck.Held);
+        Assert.True(erased.Existed);
+        Assert.Equal(2, erased.MessagesDeleted);
+        Assert.Null(await host.Services.GetRequiredService<SessionStore>().LoadAsync(new SessionKey(tenant, session), default));
+    }
+
+    [Fact]
     public async Task Should_end_a_send_that_never_completes_at_the_timeout()
     {
         var deadline = Deadline(TimeSpan.FromMilliseconds(200));
