@@ -25,9 +25,9 @@ internal static partial class WorkerLog
     public static partial void SessionErased(ILogger logger, string tenantId, string sessionId, bool existed, int messagesDeleted);
 
     [LoggerMessage(EventId = 2020, Level = LogLevel.Information,
-        Message = "Cleanup as of {AsOf:o} (dry run: {DryRun}): {MarkedAbandoned} marked abandoned, {DeletedSessions} sessions and {DeletedMessages} messages deleted in {ElapsedMs:F0} ms")]
+        Message = "Cleanup as of {AsOf:o} (dry run: {DryRun}): {MarkedAbandoned} marked abandoned, {DeletedSessions} sessions and {DeletedMessages} messages deleted, {DeletedAuditLines} audit lines past retention deleted in {ElapsedMs:F0} ms")]
     public static partial void CleanupFinished(ILogger logger, DateTimeOffset asOf, bool dryRun, int markedAbandoned, int deletedSessions,
-        long deletedMessages, double elapsedMs);
+        long deletedMessages, long deletedAuditLines, double elapsedMs);
 
     [LoggerMessage(EventId = 2021, Level = LogLevel.Information, Message = "Cleanup tick {Tick:o} claimed; CleanupSessions sent")]
     public static partial void CleanupScheduled(ILogger logger, DateTimeOffset tick);

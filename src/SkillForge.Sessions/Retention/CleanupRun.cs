@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace SkillForge.Sessions.Retention;
 
 /// <summary>
-/// Applies the retention policy as of a moment: marks idle active sessions abandoned, then purges closed
-/// sessions past retention with their messages, in bounded batches of short transactions. A PostgreSQL advisory
+/// Applies the retention policy as of a moment: marks idle active sessions abandoned, purges closed sessions past
+/// retention with their messages, then deletes audit lines past theirs, in bounded batches of short transactions. A PostgreSQL advisory
 /// lock serialises runs across instances, so a second run on the same tick waits and then finds nothing to do;
 /// a crash mid-run loses only the current batch, which the next run picks up.
 /// </summary>
@@ -23,7 +23,8 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
     {
         var started = Stopwatch.GetTimestamp();
         var cutoffs = new Cutoffs(asOf.UtcDateTime, (asOf - _policy.AbandonAfterIdle).UtcDateTime,
-            (asOf - _policy.DeleteCompletedAfter).UtcDateTime, (asOf - _policy.DeleteAbandonedAfter).UtcDateTime, _policy.BatchSize);
+            (asOf - _policy.DeleteCompletedAfter).UtcDateTime, (asOf - _policy.DeleteAbandonedAfter).UtcDateTime,
+            (asOf - _policy.DeleteAuditAfter).UtcDateTime, _policy.BatchSize);
 
         await using var lockConnection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await lockConnection.ExecuteAsync(new CommandDefinition(CleanupSql.Lock, new { Key = CleanupLockKey }, cancellationToken: cancellationToken));
@@ -32,12 +33,14 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
             if (dryRun)
             {
                 var counts = await lockConnection.QuerySingleAsync<DryRunCounts>(new CommandDefinition(CleanupSql.DryRunCounts, cutoffs, cancellationToken: cancellationToken));
-                return new CleanupReport(asOf, true, counts.MarkedAbandoned, counts.DeletedSessions, counts.DeletedMessages, Stopwatch.GetElapsedTime(started));
+                return new CleanupReport(asOf, true, counts.MarkedAbandoned, counts.DeletedSessions, counts.DeletedMessages, counts.DeletedAuditLines,
+                    Stopwatch.GetElapsedTime(started));
             }
 
             var abandoned = await AbandonIdleAsync(cutoffs, evict, cancellationToken);
             var (sessions, messages) = await PurgeExpiredAsync(cutoffs, evict, cancellationToken);
-            return new CleanupReport(asOf, false, abandoned, sessions, messages, Stopwatch.GetElapsedTime(started));
+            var auditLines = await PurgeAuditAsync(cutoffs, cancellationToken);
+            return new CleanupReport(asOf, false, abandoned, sessions, messages, auditLines, Stopwatch.GetElapsedTime(started));
         }
         finally
         {
@@ -80,15 +83,33 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
             messages += deletedMessages;
             await evict(batch.Select(r => r.ToKey()).ToList());
             RetentionLog.BatchPurged(logger, batch.Count, deletedMessages, sessions);
-            if (_policy.PauseBetweenBatches > TimeSpan.Zero)
-            {
-                await Task.Delay(_policy.PauseBetweenBatches, cancellationToken);
-            }
+            await PauseAsync(cancellationToken);
         }
     }
 
+    private async Task<long> PurgeAuditAsync(Cutoffs cutoffs, CancellationToken cancellationToken)
+    {
+        var total = 0L;
+        while (true)
+        {
+            await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+            var deleted = await connection.ExecuteAsync(new CommandDefinition(CleanupSql.PurgeAuditBatch, cutoffs, cancellationToken: cancellationToken));
+            if (deleted == 0)
+            {
+                return total;
+            }
+            total += deleted;
+            RetentionLog.BatchAuditPurged(logger, deleted, total);
+            await PauseAsync(cancellationToken);
+        }
+    }
+
+    private Task PauseAsync(CancellationToken cancellationToken) =>
+        _policy.PauseBetweenBatches > TimeSpan.Zero ? Task.Delay(_policy.PauseBetweenBatches, cancellationToken) : Task.CompletedTask;
+
     /// <summary>The run's moment and its cutoffs, as Dapper parameters (UTC).</summary>
-    private sealed record Cutoffs(DateTime AsOf, DateTime IdleCutoff, DateTime CompletedCutoff, DateTime AbandonedCutoff, int BatchSize);
+    private sealed record Cutoffs(DateTime AsOf, DateTime IdleCutoff, DateTime CompletedCutoff, DateTime AbandonedCutoff, DateTime AuditCutoff,
+        int BatchSize);
 
     private class SessionKeyRow
     {
@@ -108,5 +129,6 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
         public int MarkedAbandoned { get; init; }
         public int DeletedSessions { get; init; }
         public long DeletedMessages { get; init; }
+        public long DeletedAuditLines { get; init; }
     }
 }

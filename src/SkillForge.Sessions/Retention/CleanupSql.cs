@@ -56,6 +56,21 @@ internal static class CleanupSql
         SELECT tenant_id AS TenantId, session_id AS SessionId, message_count AS MessageCount FROM gone
         """;
 
+    /// <summary>
+    /// One batch of audit lines past their retention (migration 0007's index finds them), oldest first. Nobody
+    /// updates an audit line, so nothing is skipped in practice; the lock only keeps the statement like the others.
+    /// A deletion of audit lines is not itself audited: it would never end.
+    /// </summary>
+    public const string PurgeAuditBatch = """
+        DELETE FROM session_audit
+         WHERE ctid = ANY(ARRAY(
+               SELECT ctid FROM session_audit
+                WHERE occurred_at < @AuditCutoff
+                ORDER BY occurred_at
+                LIMIT @BatchSize
+                  FOR UPDATE SKIP LOCKED))
+        """;
+
     public const string DryRunCounts = """
         SELECT
             (SELECT count(*) FROM sessions WHERE status = 'active' AND last_activity_at < @IdleCutoff)::int AS MarkedAbandoned,
@@ -64,6 +79,7 @@ internal static class CleanupSql
                  OR (status = 'abandoned' AND abandoned_at < @AbandonedCutoff))::int AS DeletedSessions,
             (SELECT coalesce(sum(message_count), 0) FROM sessions
               WHERE (status = 'completed' AND completed_at < @CompletedCutoff)
-                 OR (status = 'abandoned' AND abandoned_at < @AbandonedCutoff))::bigint AS DeletedMessages
+                 OR (status = 'abandoned' AND abandoned_at < @AbandonedCutoff))::bigint AS DeletedMessages,
+            (SELECT count(*) FROM session_audit WHERE occurred_at < @AuditCutoff) AS DeletedAuditLines
         """;
 }

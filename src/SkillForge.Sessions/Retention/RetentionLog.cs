@@ -9,4 +9,7 @@ internal static partial class RetentionLog
 
     [LoggerMessage(EventId = 1202, Level = LogLevel.Debug, Message = "Cleanup batch: {Count} sessions and {Messages} messages purged ({Total} sessions so far)")]
     public static partial void BatchPurged(ILogger logger, int count, long messages, int total);
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Debug, Message = "Cleanup batch: {Count} audit lines past retention deleted ({Total} so far)")]
+    public static partial void BatchAuditPurged(ILogger logger, int count, long total);
 }

@@ -22,6 +22,13 @@ public sealed class RetentionPolicy
     [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
     public TimeSpan DeleteAbandonedAfter { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// An audit line is deleted this long after it occurred (the audit would otherwise grow for good). The default
+    /// keeps a year: a purged session's lines outlive its 90 days of retention by far.
+    /// </summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "36500.00:00:00")]
+    public TimeSpan DeleteAuditAfter { get; set; } = TimeSpan.FromDays(365);
+
     /// <summary>Sessions per transaction: each batch is short, so chat turns never queue behind a long delete.</summary>
     [Range(1, 100_000)]
     public int BatchSize { get; set; } = 2_000;

@@ -18,10 +18,10 @@ public sealed class CleanupSessionsConsumer(CleanupRun cleanup, SessionCache cac
         var asOf = context.Message.AsOf ?? clock.GetUtcNow();
         var report = await cleanup.RunAsync(asOf, context.Message.DryRun, keys => EvictAsync(keys), context.CancellationToken);
         WorkerLog.CleanupFinished(logger, report.AsOf, report.DryRun, report.MarkedAbandoned, report.DeletedSessions, report.DeletedMessages,
-            report.Duration.TotalMilliseconds);
+            report.DeletedAuditLines, report.Duration.TotalMilliseconds);
         if (!report.DryRun)
         {
-            metrics.Cleanup(report.MarkedAbandoned, report.DeletedSessions, report.Duration);
+            metrics.Cleanup(report.MarkedAbandoned, report.DeletedSessions, report.DeletedAuditLines, report.Duration);
         }
         await sends.WithinAsync(context.Publish(new SessionsCleanedUp(report.AsOf, report.DryRun, report.MarkedAbandoned, report.DeletedSessions,
             report.DeletedMessages, report.Duration)), "the cleanup report");

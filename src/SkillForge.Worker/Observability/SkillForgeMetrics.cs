@@ -40,6 +40,7 @@ public sealed class SkillForgeMetrics : IDisposable
     private readonly Histogram<long> _contextSize;
     private readonly Counter<long> _cleanupSessions;
     private readonly Histogram<double> _cleanupDuration;
+    private readonly Counter<long> _cleanupAuditLines;
     private readonly Counter<long> _writeBehind;
 
     public SkillForgeMetrics(IMeterFactory meterFactory, SessionCache cache, SessionStatusGauge statusGauge)
@@ -57,6 +58,7 @@ public sealed class SkillForgeMetrics : IDisposable
             tags: null, advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = ContextBytesBuckets });
         _cleanupSessions = _meter.CreateCounter<long>("skillforge.cleanup.sessions", "{session}", "Sessions changed by cleanup, by action (abandoned, deleted)");
         _cleanupDuration = Seconds("skillforge.cleanup.duration", "Duration of a cleanup run", CleanupSecondsBuckets);
+        _cleanupAuditLines = _meter.CreateCounter<long>("skillforge.cleanup.audit_lines", "{line}", "Audit lines deleted by cleanup past their retention");
         _writeBehind = _meter.CreateCounter<long>("skillforge.write_behind", "{write}",
             "Turns written behind while PostgreSQL was down, by stage (queued, applied, already_applied, deferred, dropped, conflict)");
         _meter.CreateObservableGauge("skillforge.sessions", statusGauge.Observe, "{session}", "Sessions stored, by status (refreshed at most every 30 s)");
@@ -83,10 +85,11 @@ public sealed class SkillForgeMetrics : IDisposable
 
     public void ContextSize(int bytes) => _contextSize.Record(bytes);
 
-    public void Cleanup(int abandoned, int deleted, TimeSpan duration)
+    public void Cleanup(int abandoned, int deleted, long auditLines, TimeSpan duration)
     {
         _cleanupSessions.Add(abandoned, new KeyValuePair<string, object?>("action", "abandoned"));
         _cleanupSessions.Add(deleted, new KeyValuePair<string, object?>("action", "deleted"));
+        _cleanupAuditLines.Add(auditLines);
         _cleanupDuration.Record(duration.TotalSeconds);
         if (abandoned > 0)
         {

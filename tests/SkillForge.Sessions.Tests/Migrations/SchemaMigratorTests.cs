@@ -103,12 +103,27 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
             VALUES ('t', 's', 'purged', 4, now()), ('t', 'e', 'erased', 2, now());
             """);
 
-        var applied = await Migrator().MigrateAsync(CancellationToken.None);
+        var applied = await Migrator().MigrateAsync(6, CancellationToken.None);
 
         Assert.Equal([6], applied);
         var lines = await connection.QueryAsync<(string SessionId, string Event, long Count)>(
             "SELECT session_id, event, count FROM session_audit WHERE session_ids IS NULL ORDER BY session_id");
         Assert.Equal([("e", "erased", 2L), ("s", "purged", 4L)], lines);
+    }
+
+    [Fact]
+    public async Task Should_use_an_audit_time_index_built_beforehand_without_blocking_writes()
+    {
+        await Migrator().MigrateAsync(6, CancellationToken.None);
+        await using var connection = await _dataSource!.OpenConnectionAsync();
+        // What the migration's comment tells an operator with a large audit table to run first (outside a transaction).
+        await connection.ExecuteAsync("CREATE INDEX CONCURRENTLY ix_session_audit_occurred_at ON session_audit (occurred_at)");
+
+        var applied = await Migrator().MigrateAsync(CancellationToken.None);
+
+        Assert.Equal([7], applied);
+        Assert.Equal(["CREATE INDEX ix_session_audit_occurred_at ON public.session_audit USING btree (occurred_at)"],
+            (await connection.QueryAsync<string>("SELECT indexdef FROM pg_indexes WHERE tablename = 'session_audit' AND indexdef LIKE '%(occurred_at)%'")).ToList());
     }
 
     [Fact]

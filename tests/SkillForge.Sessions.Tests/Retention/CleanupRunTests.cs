@@ -71,16 +71,52 @@ public sealed class CleanupRunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_delete_audit_lines_a_year_after_they_occurred_in_batches_and_keep_one_exactly_at_the_cutoff()
+    {
+        var day364 = await AuditLineAsync(_db.Admin, AsOf.AddDays(-364));
+        var day365 = await AuditLineAsync(_db.Admin, AsOf.AddDays(-365));
+        await AuditLineAsync(_db.Admin, AsOf.AddDays(-365).AddTicks(-10));
+        for (var i = 0; i < 4; i++)
+        {
+            await AuditLineAsync(_db.Admin, AsOf.AddDays(-366 - 100 * i), tenant: i % 2 == 0 ? "tenant-a" : "tenant-b");
+        }
+
+        var report = await Run(batchSize: 2).RunAsync(AsOf, false, NoEviction, default);
+
+        Assert.Equal(5, report.DeletedAuditLines);
+        await using var connection = await _db.Admin.OpenConnectionAsync();
+        Assert.Equal([day364, day365], (await connection.QueryAsync<long>("SELECT id FROM session_audit ORDER BY id")).ToList());
+        Assert.Equal(0, (await Run().RunAsync(AsOf, false, NoEviction, default)).DeletedAuditLines);
+    }
+
+    [Fact]
+    public async Task Should_keep_audit_lines_as_long_as_the_policy_says()
+    {
+        var line = await AuditLineAsync(_db.Admin, AsOf.AddDays(-400));
+
+        var kept = await Run(deleteAuditAfter: TimeSpan.FromDays(730)).RunAsync(AsOf, false, NoEviction, default);
+        var deleted = await Run(deleteAuditAfter: TimeSpan.FromDays(399)).RunAsync(AsOf, false, NoEviction, default);
+
+        Assert.Equal((0L, 1L), (kept.DeletedAuditLines, deleted.DeletedAuditLines));
+        await using var connection = await _db.Admin.OpenConnectionAsync();
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM session_audit WHERE id = @line", new { line }));
+    }
+
+    [Fact]
     public async Task Should_count_without_changing_anything_in_a_dry_run()
     {
         var idle = await SessionAsync(_db.Admin, "active", AsOf.AddDays(-40));
         var done = await SessionAsync(_db.Admin, "completed", AsOf.AddDays(-100), completedAt: AsOf.AddDays(-100), messages: 6);
+        await AuditLineAsync(_db.Admin, AsOf.AddDays(-400));
+        await AuditLineAsync(_db.Admin, AsOf.AddDays(-10));
 
         var report = await Run().RunAsync(AsOf, true, NoEviction, default);
 
-        Assert.Equal((true, 1, 1, 6L), (report.DryRun, report.MarkedAbandoned, report.DeletedSessions, report.DeletedMessages));
+        Assert.Equal((true, 1, 1, 6L, 1L), (report.DryRun, report.MarkedAbandoned, report.DeletedSessions, report.DeletedMessages, report.DeletedAuditLines));
         Assert.Equal("active", await StatusAsync(_db.Admin, idle));
         Assert.Equal(6, await MessageCountAsync(_db.Admin, done));
+        await using var connection = await _db.Admin.OpenConnectionAsync();
+        Assert.Equal(2, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM session_audit"));
     }
 
     [Fact]
@@ -187,8 +223,12 @@ public sealed class CleanupRunTests : IAsyncLifetime
         }
     }
 
-    private CleanupRun Run(int batchSize = 1_000) =>
-        new(new MaintenanceDatabase(_db.Admin), Options.Create(new RetentionPolicy { BatchSize = batchSize }), NullLogger<CleanupRun>.Instance);
+    private CleanupRun Run(int batchSize = 1_000, TimeSpan? deleteAuditAfter = null) =>
+        new(new MaintenanceDatabase(_db.Admin), Options.Create(new RetentionPolicy
+        {
+            BatchSize = batchSize,
+            DeleteAuditAfter = deleteAuditAfter ?? new RetentionPolicy().DeleteAuditAfter,
+        }), NullLogger<CleanupRun>.Instance);
 
     private static Task NoEviction(IReadOnlyList<SessionKey> keys) => Task.CompletedTask;
 }

@@ -34,6 +34,16 @@ internal static class RetentionSeed
         return key;
     }
 
+    /// <summary>An audit line of one session's state change, as a chat turn writes it; returns its id.</summary>
+    public static async Task<long> AuditLineAsync(NpgsqlDataSource admin, DateTimeOffset occurredAt, string tenant = "tenant-a")
+    {
+        await using var connection = await admin.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long>("""
+            INSERT INTO session_audit (tenant_id, session_id, event, from_value, to_value, version, occurred_at)
+            VALUES (@tenant, @session, 'state_changed', 'idle', 'intent_detection', 2, @occurredAt) RETURNING id
+            """, new { tenant, session = $"s-{Guid.NewGuid():N}", occurredAt = occurredAt.UtcDateTime });
+    }
+
     public static async Task<string?> StatusAsync(NpgsqlDataSource admin, SessionKey key)
     {
         await using var connection = await admin.OpenConnectionAsync();

@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using Dapper;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using SkillForge.Client;
 using SkillForge.Contracts;
 using SkillForge.Sessions;
@@ -10,6 +12,7 @@ using SkillForge.Sessions.Retention;
 using SkillForge.Testing;
 using SkillForge.Worker.ChatTurns;
 using SkillForge.Worker.Cleanup;
+using SkillForge.Worker.Tests.Observability;
 
 namespace SkillForge.Worker.Tests.Cleanup;
 
@@ -48,6 +51,30 @@ public sealed class CleanupSessionsConsumerTests : IAsyncLifetime
         Assert.Equal((0, 1, 2L), (purged.MarkedAbandoned, purged.DeletedSessions, purged.DeletedMessages));
         Assert.Null(await store.LoadAsync(key, default));
         Assert.False(await TestRedis.Shared.GetDatabase().KeyExistsAsync(SessionCache.KeyOf(key)));
+    }
+
+    [Fact]
+    public async Task Should_delete_audit_lines_past_retention_and_count_them_in_the_summary_line_and_the_metric()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var host = new AsyncHost(await WorkerTestHost.StartAsync(s => s.AddLogging(b => b.AddProvider(logs)),
+            new Dictionary<string, string?>(_db.AsConfiguration()) { ["Retention:DeleteAuditAfter"] = "30.00:00:00" }));
+        using var recorded = new Measurements(host.Services.GetRequiredService<IMeterFactory>());
+        var harness = host.Services.GetRequiredService<ITestHarness>();
+        var asOf = DateTimeOffset.UtcNow;
+        await using var connection = await _db.Admin.OpenConnectionAsync();
+        await connection.ExecuteAsync("""
+            INSERT INTO session_audit (tenant_id, session_id, event, from_value, to_value, version, occurred_at)
+            VALUES ('t', 'old', 'state_changed', 'idle', 'intent_detection', 2, @old),
+                   ('t', 'recent', 'state_changed', 'idle', 'intent_detection', 2, @recent)
+            """, new { old = asOf.AddDays(-31).UtcDateTime, recent = asOf.AddDays(-29).UtcDateTime });
+
+        await SendAsync(harness, new CleanupSessions(asOf, DryRun: false));
+        await NextReportAsync(harness, 1);
+
+        Assert.Equal(["recent"], (await connection.QueryAsync<string>("SELECT session_id FROM session_audit")).ToList());
+        Assert.Contains(logs.Entries, e => e.EventId == 2020 && e.Message.Contains(", 1 audit lines past retention deleted", StringComparison.Ordinal));
+        Assert.Equal(1, Assert.Single(recorded, r => r.Instrument == "skillforge.cleanup.audit_lines").Value);
     }
 
     [Fact]
