@@ -20,6 +20,6 @@ awk '
   inside { if (++n <= limit) print; next }
   /Test Run (Failed|Aborted)\./ { totals = 5 }
   totals > 0 { print; totals--; next }
-  /: error [A-Z]+[0-9]+: |Test host process crashed|The active test run was aborted|inactivity time|Test Run Aborted/ { print }
+  /: error [A-Z]+[0-9]+: |Test host process crashed|The active test run was aborted|inactivity time/ { print }
   END { if (failed > 20) printf "... and %d more failed tests\n", failed - 20 }
 ' "$log" | head -n 200

@@ -7,9 +7,9 @@ namespace SkillForge.Sessions.Retention;
 
 /// <summary>
 /// Applies the retention policy as of a moment: marks idle active sessions abandoned, purges closed sessions past
-/// retention with their messages, then deletes audit lines past theirs, in bounded batches of short transactions. A PostgreSQL advisory
-/// lock serialises runs across instances, so a second run on the same tick waits and then finds nothing to do;
-/// a crash mid-run loses only the current batch, which the next run picks up.
+/// retention with their messages, then deletes audit lines past theirs, in bounded batches of short transactions.
+/// A PostgreSQL advisory lock serialises runs across instances, so a second run on the same tick waits and then
+/// finds nothing to do; a crash mid-run loses only the current batch, which the next run picks up.
 /// </summary>
 public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionPolicy> policy, ILogger<CleanupRun> logger)
 {
