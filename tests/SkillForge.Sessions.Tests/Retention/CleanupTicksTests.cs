@@ -55,6 +55,28 @@ public sealed class CleanupTicksTests : IAsyncLifetime
         Assert.NotNull(await SentAtAsync());
     }
 
+    [Fact]
+    public async Task Should_forget_ticks_more_than_a_week_older_than_the_one_sent()
+    {
+        await using (var connection = await _db.Admin.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO cleanup_ticks (tick, claimed_by, claimed_at, sent_at) VALUES
+                    (@Tick - interval '7 days 1 second', 'a', now(), now()),
+                    (@Tick - interval '7 days', 'a', now(), now()),
+                    (@Tick - interval '8 days', 'a-worker-that-died', now(), NULL)
+                """, new { Tick = Tick.UtcDateTime });
+        }
+
+        Assert.True(await _ticks.TryClaimAsync(Tick, "b", default));
+        await _ticks.MarkSentAsync(Tick, "b", default);
+
+        await using var check = await _db.Admin.OpenConnectionAsync();
+        var kept = (await check.QueryAsync<DateTime>("SELECT tick FROM cleanup_ticks ORDER BY tick")).ToList();
+        Assert.Equal([(Tick - CleanupTicks.History).UtcDateTime, Tick.UtcDateTime], kept);
+        Assert.NotNull(await SentAtAsync());
+    }
+
     private async Task AgeClaimAsync(TimeSpan age)
     {
         await using var connection = await _db.Admin.OpenConnectionAsync();
