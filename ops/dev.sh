@@ -233,7 +233,12 @@ rabbit_describe() { echo "$(rabbit_name "$1")  amqp://127.0.0.1:$(rabbit_amqp_po
 rabbit_launch() {
   local n=$1 dir; dir="$(rabbit_dir "$1")"
   rabbit_alive "$n" && return 0
-  port_open "$(rabbit_amqp_port "$n")" && die "port $(rabbit_amqp_port "$n") is taken by a broker that ops/dev.sh did not start; stop it or free the port"
+  # Another checkout's node (or any other program) on one of the node's ports: starting would fail half-way and
+  # take the pid file with it, so say so instead.
+  local port
+  for port in "$(rabbit_amqp_port "$n")" "$(rabbit_ui_port "$n")" "$(rabbit_dist_port "$n")"; do
+    port_open "$port" && die "port $port is taken by a process that this checkout's ops/dev.sh did not start (another checkout's broker?); stop it or free the port"
+  done
   mkdir -p "$dir/mnesia" "$RABBIT_HOME" "$LOGS/rabbitmq-node$n"
   sed -e "s|@AMQP_PORT@|$(rabbit_amqp_port "$n")|g" -e "s|@UI_PORT@|$(rabbit_ui_port "$n")|g" \
       -e "s|@DEFINITIONS@|$ROOT/ops/rabbitmq/definitions.json|g" "$ROOT/ops/rabbitmq/rabbitmq.conf" >"$dir/rabbitmq.conf"
