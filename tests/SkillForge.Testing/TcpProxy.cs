@@ -6,7 +6,7 @@ namespace SkillForge.Testing;
 /// <summary>
 /// A loopback TCP relay in front of a real server, to take that server away from one host and give it back
 /// (the network failing, not the server): <see cref="Cut"/> drops every connection and refuses new ones until
-/// <see cref="Restore"/>.
+/// <see cref="Restore"/>; <see cref="DropOnceAt"/> drops one connection at the moment a given command goes through it.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
@@ -17,6 +17,9 @@ public sealed class TcpProxy : IAsyncDisposable
     private readonly List<(TcpClient Client, TcpClient Server)> _open = [];
     private readonly Task _accepting;
     private volatile bool _cut;
+    private byte[]? _dropPattern;
+    private int _dropCountdown;
+    private int _dropped;
 
     private TcpProxy(int targetPort)
     {
@@ -46,6 +49,21 @@ public sealed class TcpProxy : IAsyncDisposable
     }
 
     public void Restore() => _cut = false;
+
+    /// <summary>
+    /// Drops the connection whose client sends <paramref name="pattern"/> for the <paramref name="occurrence"/>-th time
+    /// from now, before that send reaches the server (a command lost with its connection); other connections, and new
+    /// ones, pass. The pattern must arrive in one read, as a small command on loopback does.
+    /// </summary>
+    public void DropOnceAt(byte[] pattern, int occurrence)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(occurrence, 1);
+        Volatile.Write(ref _dropCountdown, occurrence);
+        Volatile.Write(ref _dropPattern, pattern);
+    }
+
+    /// <summary>How many connections <see cref="DropOnceAt"/> has dropped.</summary>
+    public int Dropped => Volatile.Read(ref _dropped);
 
     public async ValueTask DisposeAsync()
     {
@@ -95,7 +113,7 @@ public sealed class TcpProxy : IAsyncDisposable
                 _open.Add((client, server));
             }
             await Task.WhenAny(
-                client.GetStream().CopyToAsync(server.GetStream(), _stopping.Token),
+                ToServerAsync(client.GetStream(), server.GetStream()),
                 server.GetStream().CopyToAsync(client.GetStream(), _stopping.Token));
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
@@ -110,6 +128,24 @@ public sealed class TcpProxy : IAsyncDisposable
             }
             client.Dispose();
             server.Dispose();
+        }
+    }
+
+    /// <summary>The client's bytes to the server, until the end or the send <see cref="DropOnceAt"/> waits for.</summary>
+    private async Task ToServerAsync(NetworkStream from, NetworkStream to)
+    {
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = await from.ReadAsync(buffer, _stopping.Token)) > 0)
+        {
+            if (Volatile.Read(ref _dropPattern) is { } pattern && buffer.AsSpan(0, read).IndexOf(pattern) >= 0
+                && Interlocked.Decrement(ref _dropCountdown) == 0)
+            {
+                Volatile.Write(ref _dropPattern, null);
+                Interlocked.Increment(ref _dropped);
+                return; // the caller closes both sides
+            }
+            await to.WriteAsync(buffer.AsMemory(0, read), _stopping.Token);
         }
     }
 }

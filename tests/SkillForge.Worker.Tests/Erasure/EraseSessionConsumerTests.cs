@@ -35,6 +35,32 @@ public sealed class EraseSessionConsumerTests : HarnessTests
     }
 
     [Fact]
+    public async Task Should_retry_an_erasure_whose_cache_removal_after_the_commit_failed_and_answer_what_it_erased()
+    {
+        await using var redis = TcpProxy.To(TestRedis.Port);
+        await using var host = new AsyncHost(await WorkerTestHost.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = $"127.0.0.1:{redis.Port}",
+        }));
+        var key = new SessionKey(TestIds.Tenant(), TestIds.Session());
+        Assert.True((await host.Client.SendTurnAsync(key.TenantId, key.SessionId, "I want a skill that formats SQL")).IsReplied);
+
+        // An erasure removes the cache entry before and after its commit: the connection is lost with the second.
+        redis.DropOnceAt(System.Text.Encoding.UTF8.GetBytes(SessionCache.KeyOf(key)), occurrence: 2);
+        var erased = await host.Client.EraseAsync(key.TenantId, key.SessionId, "user request").WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, redis.Dropped);
+        Assert.True(erased.Existed); // the retry found nothing left; the answer is what the first attempt erased
+        Assert.Equal(2, erased.MessagesDeleted);
+        Assert.Null(await host.Services.GetRequiredService<SessionStore>().LoadAsync(key, default));
+        Assert.False(await TestRedis.Shared.GetDatabase().KeyExistsAsync(SessionCache.KeyOf(key)));
+        await using var connection = await SharedDatabase.Admin.OpenConnectionAsync();
+        Assert.Equal([2L, 0L], await connection.QueryAsync<long>(
+            "SELECT count FROM session_audit WHERE tenant_id = @TenantId AND session_id = @SessionId AND event = 'erased' ORDER BY id",
+            new { key.TenantId, key.SessionId })); // each attempt says it ran; only the first erased anything
+    }
+
+    [Fact]
     public async Task Should_answer_not_existed_for_an_unknown_or_foreign_session_and_touch_nothing()
     {
         var tenant = TestIds.Tenant();
