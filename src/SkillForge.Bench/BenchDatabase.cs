@@ -22,13 +22,21 @@ internal sealed class BenchDatabase : IAsyncDisposable
     private BenchDatabase(string name)
     {
         _name = name;
-        Admin = SessionsHostingExtensions.BuildDataSource(new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ConnectionString, "skillforge-bench-admin");
-        App = SessionsHostingExtensions.BuildDataSource(new NpgsqlConnectionStringBuilder(AppConnectionString) { Database = name }.ConnectionString, "skillforge-bench");
+        AdminConnection = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ConnectionString;
+        AppConnection = new NpgsqlConnectionStringBuilder(AppConnectionString) { Database = name }.ConnectionString;
+        Admin = SessionsHostingExtensions.BuildDataSource(AdminConnection, "skillforge-bench-admin");
+        App = SessionsHostingExtensions.BuildDataSource(AppConnection, "skillforge-bench");
     }
 
     public NpgsqlDataSource Admin { get; }
 
     public NpgsqlDataSource App { get; }
+
+    /// <summary>The owner's connection string to this database, for a worker process pointed at it.</summary>
+    public string AdminConnection { get; }
+
+    /// <summary>The runtime role's connection string to this database.</summary>
+    public string AppConnection { get; }
 
     public static async Task<BenchDatabase> CreateAsync()
     {

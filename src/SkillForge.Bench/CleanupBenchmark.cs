@@ -1,8 +1,13 @@
 using System.Diagnostics;
 using Dapper;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using SkillForge.Client;
+using SkillForge.Contracts;
 using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
 using SkillForge.Sessions.Retention;
@@ -14,6 +19,8 @@ namespace SkillForge.Bench;
 /// <see cref="CleanupRun"/> (evicting each batch from Redis as the cleanup consumer does) while 8 writers keep doing
 /// what a chat turn does to PostgreSQL (load the session, append a turn), and compare the writers' p99 during the purge with their p99 just before it, in the same run; a few
 /// rounds (<c>--rounds</c>, default 5) at each chat load (<c>--turn-rates</c>, default 250 and 1,000 turns/s).
+/// With <c>--through-worker</c> the whole product instead: the writers send chat turns through the real worker
+/// process (RabbitMQ, the agent, Redis, PostgreSQL) and its own cleanup consumer purges, on one machine.
 /// </summary>
 internal static class CleanupBenchmark
 {
@@ -41,11 +48,33 @@ internal static class CleanupBenchmark
         using var redis = SessionsHostingExtensions.ConnectRedis(BenchBus.Env("ConnectionStrings__Redis", "127.0.0.1:6379"));
         var cache = new SessionCache(redis, Options.Create(new SessionStoreOptions()), NullLogger<SessionCache>.Instance);
 
+        // --through-worker: turns as users send them (the typed client, the broker, the worker's consumer and agent,
+        // its Redis and PostgreSQL) and the purge by the worker's cleanup consumer, with the worker's default policy.
+        var throughWorker = args.Contains("--through-worker");
+        await using var worker = throughWorker
+            ? await WorkerProcess.StartAsync(FindRepositoryRoot(), 18081,
+                $"--ConnectionStrings:Postgres={database.AppConnection}", $"--ConnectionStrings:PostgresAdmin={database.AdminConnection}")
+            : null;
+        using var bus = throughWorker ? await BenchBus.StartAsync() : null;
+        var workerCleanup = bus is null ? null : await WorkerCleanup.ListenAsync(bus);
+        Chat chat = bus is null ? StoreChat(store) : WorkerChat(bus.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>());
+        Func<Task<PurgeOutcome>> purgeAll = workerCleanup is null ? () => PurgeInProcessAsync(run, cache, policy) : workerCleanup.PurgeAsync;
+        if (throughWorker && policy.BatchSize != new RetentionPolicy().BatchSize || throughWorker && args.Contains("--pause-ms"))
+        {
+            Console.WriteLine("  --through-worker: the worker purges with its own configuration (batch and pause defaults); --batch and --pause-ms are not passed on");
+        }
+
         // Each round seeds afresh, measures the writers alone, then during a purge, with the writers paced at one of
         // --turn-rates. A round's figures move a lot on a shared 2-core machine, so each rate is judged on the
         // median purge rate and on the p99 of all its rounds' turns.
         var results = new List<Round>();
         var number = 0;
+        if (throughWorker)
+        {
+            // A worker process just started: JIT, pools, the broker's channels (a first round measured its baseline
+            // p99 at 0.8-1.7 s without this).
+            await chat("warm-up", Task.Delay(TimeSpan.FromSeconds(20)), turnRates[0]);
+        }
         foreach (var rate in turnRates)
         {
             for (var i = 0; i < rounds; i++)
@@ -58,44 +87,33 @@ internal static class CleanupBenchmark
 
                 // Warm-up, not counted: the first turns of a process pay for JIT compilation, pool connections and
                 // prepared statements (the first round's p99 was 20× the others' without it).
-                await MeasureTurnsAsync(store, "warm-up", until: Task.Delay(WarmUpDuration), rate);
+                await chat("warm-up", Task.Delay(WarmUpDuration), rate);
                 var baselineStarted = StolenCpu.Now();
                 var baseline = await WithAutovacuumWatchAsync(database, "baseline",
-                    () => MeasureTurnsAsync(store, "baseline", until: Task.Delay(BaselineDuration), rate));
+                    () => chat("baseline", Task.Delay(BaselineDuration), rate));
                 var stolenAlone = StolenCpu.Now().PercentSince(baselineStarted);
                 // The control: the same writers while one PostgreSQL backend does nothing but arithmetic (no I/O, no
                 // WAL, no lock) — what one busy core of the two costs the writers' p99, whatever keeps it busy.
-                var busyCore = await MeasureTurnsAsync(store, "busy-core", until: BusyCoreAsync(database, BusyCoreDuration), rate);
+                var busyCore = await chat("busy-core", BusyCoreAsync(database, BusyCoreDuration), rate);
                 var walBefore = await WalPositionAsync(database);
                 var stealBefore = StolenCpu.Now();
                 var purgeStarted = Stopwatch.GetTimestamp();
-                var evicting = TimeSpan.Zero;
-                var batches = 0;
-                var purge = run.RunAsync(DateTimeOffset.UtcNow, dryRun: false, async keys =>
-                {
-                    // What the cleanup consumer does with each batch.
-                    var started = Stopwatch.GetTimestamp();
-                    await cache.RemoveManyAsync(keys);
-                    evicting += Stopwatch.GetElapsedTime(started);
-                    batches++;
-                }, CancellationToken.None);
-                var during = await WithAutovacuumWatchAsync(database, "purge", () => MeasureTurnsAsync(store, "during", until: purge, rate));
+                var purge = purgeAll();
+                var during = await WithAutovacuumWatchAsync(database, "purge", () => chat("during", purge, rate));
                 var report = await purge;
                 var stolenDuring = StolenCpu.Now().PercentSince(stealBefore);
                 // All the WAL written meanwhile, the writers' too (theirs is a few MB): what every commit waits to flush.
                 var walMegabytes = (await WalPositionAsync(database) - walBefore) / 1048576.0;
-                var result = new Round(number, rate, Stopwatch.GetElapsedTime(purgeStarted).TotalSeconds, report.DeletedSessions, report.DeletedMessages, baseline, busyCore, during, stolenAlone, stolenDuring);
+                var result = new Round(number, rate, Stopwatch.GetElapsedTime(purgeStarted).TotalSeconds, report.Sessions, report.Messages, baseline, busyCore, during, stolenAlone, stolenDuring);
                 results.Add(result);
-                var pauses = policy.PauseBetweenBatches * batches;
                 Console.WriteLine($"  {result.Row}");
-                Console.WriteLine($"  {batches} batches: PostgreSQL {result.PurgeSeconds - evicting.TotalSeconds - pauses.TotalSeconds:F2} s, " +
-                    $"Redis eviction {evicting.TotalSeconds:F2} s, pauses {pauses.TotalSeconds:F2} s; {walMegabytes:N0} MB of WAL written");
+                Console.WriteLine($"  {report.Breakdown}; {walMegabytes:N0} MB of WAL written");
             }
         }
 
         var lines = new List<string>
         {
-            $"## Cleanup benchmark ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores)",
+            $"## Cleanup benchmark{(throughWorker ? ", through the worker" : "")} ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores)",
             "",
             $"Each round seeds {sessions:N0} expired completed sessions with {(long)sessions * perSession:N0} messages (English prose cut " +
             "from the README, which compresses as conversations do; then VACUUM and " +
@@ -117,6 +135,17 @@ internal static class CleanupBenchmark
             "| round | chat load | purge duration | sessions/s | messages/s | turn p50 / p99 alone | turn p99 one core busy (control) | turn p50 / p99 during purge | p99 during / alone | p99 control / alone | CPU stolen alone / during |",
             "|---|---|---|---|---|---|---|---|---|---|---|",
         };
+        if (throughWorker)
+        {
+            lines.InsertRange(2,
+            [
+                "Through the worker (`--through-worker`): the writers' turns are chat turns as users send them (the typed client, " +
+                "RabbitMQ, the worker's consumer and built-in agent, Redis, PostgreSQL; a conversation of 20 turns, then the next), " +
+                "and the purge is the worker's own cleanup consumer's, sent `CleanupSessions` and awaited by its `SessionsCleanedUp` " +
+                "(the worker's default policy). The rest is as below.",
+                "",
+            ]);
+        }
         lines.AddRange(results.Select(r => r.Row));
         lines.AddRange(
         [
@@ -144,7 +173,7 @@ internal static class CleanupBenchmark
         }
         var docs = Path.Combine(FindRepositoryRoot(), "docs");
         Directory.CreateDirectory(docs);
-        await File.WriteAllLinesAsync(Path.Combine(docs, "cleanup-benchmark.md"), lines);
+        await File.WriteAllLinesAsync(Path.Combine(docs, throughWorker ? "cleanup-benchmark-through-worker.md" : "cleanup-benchmark.md"), lines);
         return results.All(r => r.Sessions == sessions) ? 0 : 1;
     }
 
@@ -267,19 +296,53 @@ internal static class CleanupBenchmark
         return result;
     }
 
+    /// <summary>Measures chat turns for a phase (its name, when it ends, the turns a second) and gives their latencies.</summary>
+    private delegate Task<LatencyRecorder> Chat(string phase, Task until, int turnsPerSecond);
+
+    /// <summary>What a chat turn does to PostgreSQL, written by this process: load the session, append a turn.</summary>
+    private static Chat StoreChat(SessionStore store) => (phase, until, rate) => PacedAsync(until, rate, w =>
+    {
+        var key = new SessionKey($"bench-live-{w}", $"{phase}-{Guid.NewGuid():N}");
+        var version = 0L;
+        return async () =>
+        {
+            await store.LoadAsync(key, CancellationToken.None);
+            var result = await store.AppendTurnAsync(new TurnToAppend(key, Guid.NewGuid(), version, "a user message of ordinary length",
+                "an assistant reply of ordinary length, a little longer than the question", "gathering_details", "gathering_details",
+                SessionStatus.Active, null, null, """{"schema_version":1}""", DateTimeOffset.UtcNow), CancellationToken.None);
+            version = result.Version;
+        };
+    });
+
+    /// <summary>Chat turns as users send them, through the broker and the real worker; a conversation of 20 turns, then the next.</summary>
+    private static Chat WorkerChat(SkillForgeClient client) => (phase, until, rate) => PacedAsync(until, rate, w =>
+    {
+        var conversation = $"{phase}-{w}-{Guid.NewGuid():N}";
+        var n = 0L;
+        return async () =>
+        {
+            var result = await client.SendTurnAsync("bench-live", $"{conversation}-{n / 20}", $"Here is detail number {n} of my skill");
+            n++;
+            if (!result.IsReplied)
+            {
+                throw new InvalidOperationException($"A benchmark turn was rejected: {result.Rejected?.Reason}");
+            }
+        };
+    });
+
     /// <param name="turnsPerSecond">
     /// The writers' total rate, paced (open loop, as users send turns: not faster because PostgreSQL has room), with
     /// each turn's latency counted from when it was due, so a stall also counts for the turns it delayed.
     /// </param>
-    private static async Task<LatencyRecorder> MeasureTurnsAsync(SessionStore store, string phase, Task until, int turnsPerSecond)
+    /// <param name="newWriter">Writer w's turn, called once per turn; each writer keeps its own session(s).</param>
+    private static async Task<LatencyRecorder> PacedAsync(Task until, int turnsPerSecond, Func<int, Func<Task>> newWriter)
     {
         var recorder = new LatencyRecorder();
         using var stop = new CancellationTokenSource();
         var interval = (long)(Stopwatch.Frequency * (double)Writers / turnsPerSecond);
         var writers = Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
         {
-            var key = new SessionKey($"bench-live-{w}", $"{phase}-{Guid.NewGuid():N}");
-            var version = 0L;
+            var turn = newWriter(w);
             var due = Stopwatch.GetTimestamp() + interval * w / Writers;
             while (!stop.IsCancellationRequested)
             {
@@ -287,12 +350,8 @@ internal static class CleanupBenchmark
                 {
                     await Task.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due));
                 }
-                await store.LoadAsync(key, CancellationToken.None);
-                var result = await store.AppendTurnAsync(new TurnToAppend(key, Guid.NewGuid(), version, "a user message of ordinary length",
-                    "an assistant reply of ordinary length, a little longer than the question", "gathering_details", "gathering_details",
-                    SessionStatus.Active, null, null, """{"schema_version":1}""", DateTimeOffset.UtcNow), CancellationToken.None);
+                await turn();
                 recorder.Record(due);
-                version = result.Version;
                 due += interval;
             }
         })).ToList();
@@ -300,6 +359,63 @@ internal static class CleanupBenchmark
         await stop.CancelAsync();
         await Task.WhenAll(writers);
         return recorder;
+    }
+
+    /// <param name="Breakdown">Where the purge's time went, as far as the benchmark can see it.</param>
+    private sealed record PurgeOutcome(int Sessions, long Messages, string Breakdown);
+
+    /// <summary>The real <see cref="CleanupRun"/> in this process, evicting each batch from Redis as the cleanup consumer does.</summary>
+    private static async Task<PurgeOutcome> PurgeInProcessAsync(CleanupRun run, SessionCache cache, RetentionPolicy policy)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var evicting = TimeSpan.Zero;
+        var batches = 0;
+        var report = await run.RunAsync(DateTimeOffset.UtcNow, dryRun: false, async keys =>
+        {
+            var evictionStarted = Stopwatch.GetTimestamp();
+            await cache.RemoveManyAsync(keys);
+            evicting += Stopwatch.GetElapsedTime(evictionStarted);
+            batches++;
+        }, CancellationToken.None);
+        var pauses = policy.PauseBetweenBatches * batches;
+        var postgres = Stopwatch.GetElapsedTime(started) - evicting - pauses;
+        return new PurgeOutcome(report.DeletedSessions, report.DeletedMessages,
+            $"{batches} batches: PostgreSQL {postgres.TotalSeconds:F2} s, Redis eviction {evicting.TotalSeconds:F2} s, pauses {pauses.TotalSeconds:F2} s");
+    }
+
+    /// <summary>
+    /// The worker's own cleanup: <c>CleanupSessions</c> sent to its queue, its <c>SessionsCleanedUp</c> heard on a
+    /// temporary queue set up once, before any round, so that no round's purge phase includes setting it up.
+    /// </summary>
+    private sealed class WorkerCleanup
+    {
+        private readonly IBus _bus;
+        private TaskCompletionSource<SessionsCleanedUp>? _pending;
+
+        private WorkerCleanup(IBus bus) => _bus = bus;
+
+        public static async Task<WorkerCleanup> ListenAsync(IHost host)
+        {
+            var cleanup = new WorkerCleanup(host.Services.GetRequiredService<IBus>());
+            var handle = cleanup._bus.ConnectReceiveEndpoint(new TemporaryEndpointDefinition(), DefaultEndpointNameFormatter.Instance, endpoint =>
+                endpoint.Handler<SessionsCleanedUp>(context =>
+                {
+                    cleanup._pending?.TrySetResult(context.Message);
+                    return Task.CompletedTask;
+                }));
+            await handle.Ready;
+            return cleanup;
+        }
+
+        public async Task<PurgeOutcome> PurgeAsync()
+        {
+            _pending = new TaskCompletionSource<SessionsCleanedUp>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var endpoint = await _bus.GetSendEndpoint(SkillForgeQueues.Address(SkillForgeQueues.Cleanup));
+            await endpoint.Send(new CleanupSessions(DateTimeOffset.UtcNow, DryRun: false));
+            var report = await _pending.Task.WaitAsync(TimeSpan.FromMinutes(10));
+            return new PurgeOutcome(report.DeletedSessions, report.DeletedMessages,
+                $"the worker's cleanup consumer: {report.Duration.TotalSeconds:F2} s by its own clock");
+        }
     }
 
     internal static string FindRepositoryRoot()

@@ -12,7 +12,7 @@ return scenario switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: SkillForge.Bench cleanup [--sessions N] [--messages-per-session M] [--batch B] [--pause-ms P] [--rounds R] [--turn-rates T1,T2]");
+    Console.Error.WriteLine("usage: SkillForge.Bench cleanup [--sessions N] [--messages-per-session M] [--batch B] [--pause-ms P] [--rounds R] [--turn-rates T1,T2] [--through-worker]");
     Console.Error.WriteLine("       SkillForge.Bench chaos [scenario] [--long]");
     Console.Error.WriteLine("       SkillForge.Bench turns [--seconds S] [--soak-minutes M]   (build the worker first: dotnet build -c Release src/SkillForge.Worker)");
     return 2;
