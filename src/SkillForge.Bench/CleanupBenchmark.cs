@@ -44,7 +44,7 @@ internal static class CleanupBenchmark
         var turnRates = BenchArgs.PositiveInts(args, "--turn-rates", [250, 1_000]);
         await using var database = await BenchDatabase.CreateAsync();
         var store = new SessionStore(new SessionDatabase(database.App), Options.Create(new SessionStoreOptions()), NullLogger<SessionStore>.Instance);
-        var run = new CleanupRun(new MaintenanceDatabase(database.Admin), Options.Create(policy), NullLogger<CleanupRun>.Instance);
+        var run = new CleanupRun(new MaintenanceDatabase(database.Admin), Options.Create(policy), TimeProvider.System, NullLogger<CleanupRun>.Instance);
         using var redis = SessionsHostingExtensions.ConnectRedis(BenchBus.Env("ConnectionStrings__Redis", "127.0.0.1:6379"));
         var cache = new SessionCache(redis, Options.Create(new SessionStoreOptions()), NullLogger<SessionCache>.Instance);
 

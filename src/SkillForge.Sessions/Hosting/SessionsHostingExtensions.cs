@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -38,6 +39,7 @@ public static class SessionsHostingExtensions
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<SessionCache>();
         builder.Services.AddSingleton<SchemaMigrator>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CleanupRun>();
         builder.Services.AddSingleton<CleanupTicks>();
         return builder;

@@ -9,9 +9,10 @@ namespace SkillForge.Sessions.Retention;
 /// Applies the retention policy as of a moment: marks idle active sessions abandoned, purges closed sessions past
 /// retention with their messages, then deletes audit lines past theirs, in bounded batches of short transactions.
 /// A PostgreSQL advisory lock serialises runs across instances, so a second run on the same tick waits and then
-/// finds nothing to do; a crash mid-run loses only the current batch, which the next run picks up.
+/// finds nothing to do; a crash mid-run loses only the current batch, which the next run picks up. Every batch that
+/// changed something, in each of the three phases, is followed by <see cref="RetentionPolicy.PauseBetweenBatches"/>.
 /// </summary>
-public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionPolicy> policy, ILogger<CleanupRun> logger)
+public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionPolicy> policy, TimeProvider clock, ILogger<CleanupRun> logger)
 {
     private const long CleanupLockKey = 0x5346_434C_4541; // "SFCLEA"
 
@@ -63,6 +64,7 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
             total += marked.Count;
             await evict(marked);
             RetentionLog.BatchAbandoned(logger, marked.Count, total);
+            await PauseAsync(cancellationToken);
         }
     }
 
@@ -105,7 +107,7 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
     }
 
     private Task PauseAsync(CancellationToken cancellationToken) =>
-        _policy.PauseBetweenBatches > TimeSpan.Zero ? Task.Delay(_policy.PauseBetweenBatches, cancellationToken) : Task.CompletedTask;
+        _policy.PauseBetweenBatches > TimeSpan.Zero ? Task.Delay(_policy.PauseBetweenBatches, clock, cancellationToken) : Task.CompletedTask;
 
     /// <summary>The run's moment and its cutoffs, as Dapper parameters (UTC).</summary>
     private sealed record Cutoffs(DateTime AsOf, DateTime IdleCutoff, DateTime CompletedCutoff, DateTime AbandonedCutoff, DateTime AuditCutoff,

@@ -223,12 +223,58 @@ public sealed class CleanupRunTests : IAsyncLifetime
         }
     }
 
-    private CleanupRun Run(int batchSize = 1_000, TimeSpan? deleteAuditAfter = null) =>
+    [Fact]
+    public async Task Should_rest_after_every_batch_that_changed_something_in_each_phase()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await SessionAsync(_db.Admin, "active", AsOf.AddDays(-31));
+            await SessionAsync(_db.Admin, "completed", AsOf.AddDays(-100), completedAt: AsOf.AddDays(-100), messages: 2);
+            await AuditLineAsync(_db.Admin, AsOf.AddDays(-400));
+        }
+        var clock = new DelayRecordingClock();
+        var pause = TimeSpan.FromMilliseconds(5);
+
+        var report = await Run(batchSize: 2, pause: pause, clock: clock).RunAsync(AsOf, false, NoEviction, default);
+
+        Assert.Equal((3, 3, 3L), (report.MarkedAbandoned, report.DeletedSessions, report.DeletedAuditLines));
+        // Batches of 2, 1, then an empty one that ends the phase: two rests a phase, none after the empty batch.
+        Assert.Equal(Enumerable.Repeat(pause, 6), clock.Delays);
+    }
+
+    [Fact]
+    public async Task Should_not_rest_when_the_pause_is_zero_or_nothing_is_found()
+    {
+        await SessionAsync(_db.Admin, "completed", AsOf.AddDays(-100), completedAt: AsOf.AddDays(-100));
+        var clock = new DelayRecordingClock();
+
+        await Run(pause: TimeSpan.Zero, clock: clock).RunAsync(AsOf, false, NoEviction, default);
+        await Run(pause: TimeSpan.FromSeconds(1), clock: clock).RunAsync(AsOf, false, NoEviction, default); // nothing left
+
+        Assert.Empty(clock.Delays);
+    }
+
+    private CleanupRun Run(int batchSize = 1_000, TimeSpan? deleteAuditAfter = null, TimeSpan? pause = null, TimeProvider? clock = null) =>
         new(new MaintenanceDatabase(_db.Admin), Options.Create(new RetentionPolicy
         {
             BatchSize = batchSize,
             DeleteAuditAfter = deleteAuditAfter ?? new RetentionPolicy().DeleteAuditAfter,
-        }), NullLogger<CleanupRun>.Instance);
+            PauseBetweenBatches = pause ?? new RetentionPolicy().PauseBetweenBatches,
+        }), clock ?? TimeProvider.System, NullLogger<CleanupRun>.Instance);
+
+    /// <summary>The system clock, noting each delay asked of it (a <c>Task.Delay</c> on this provider creates one timer).</summary>
+    private sealed class DelayRecordingClock : TimeProvider
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<TimeSpan> _delays = new();
+
+        public IReadOnlyList<TimeSpan> Delays => [.. _delays];
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            _delays.Enqueue(dueTime);
+            return System.CreateTimer(callback, state, dueTime, period);
+        }
+    }
 
     private static Task NoEviction(IReadOnlyList<SessionKey> keys) => Task.CompletedTask;
 }
