@@ -129,18 +129,26 @@ internal static class SessionSql
         """;
 
     /// <summary>
-    /// Turns first (they reference the row), then the row, then one audit line saying an erasure happened:
-    /// ids, time, message count and the operator's reason; no content. One implicit transaction: all or nothing.
+    /// Turns first (they reference the row), then the row, with one audit line saying an erasure happened: ids,
+    /// time, message count, the status the session had (none: it did not exist), the operator's reason and the
+    /// request's id; no content. Last, what all of this request's attempts erased (its audit lines, this one's too),
+    /// for a request delivered again after its commit. One implicit transaction: all or nothing.
     /// </summary>
     public const string Erase = SetTenant + """
         WITH gone AS (DELETE FROM turns WHERE tenant_id = @TenantId AND session_id = @SessionId RETURNING 1),
         audited AS (
-            INSERT INTO session_audit (tenant_id, session_id, event, to_value, count, occurred_at)
-            SELECT @TenantId, @SessionId, 'erased', @Reason, 2 * count(*), @At FROM gone
+            INSERT INTO session_audit (tenant_id, session_id, event, from_value, to_value, count, occurred_at, request_id)
+            SELECT @TenantId, @SessionId, 'erased',
+                   (SELECT status FROM sessions WHERE tenant_id = @TenantId AND session_id = @SessionId), @Reason,
+                   2 * count(*), @At, @RequestId
+              FROM gone
             RETURNING count
         )
         SELECT count::int FROM audited;
         WITH gone AS (DELETE FROM sessions WHERE tenant_id = @TenantId AND session_id = @SessionId RETURNING 1)
         SELECT count(*)::int FROM gone;
+        SELECT COALESCE(bool_or(from_value IS NOT NULL), false) AS Existed, COALESCE(sum(count), 0)::int AS MessagesDeleted
+          FROM session_audit
+         WHERE tenant_id = @TenantId AND session_id = @SessionId AND event = 'erased' AND request_id = @RequestId;
         """;
 }

@@ -166,8 +166,12 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
         return (await results.ReadAsync<CompletedSkill>()).ToList();
     }
 
-    /// <summary>Deletes the session's turns and row; the audit keeps only that it happened.</summary>
-    public async Task<ErasureResult> EraseAsync(SessionKey key, string? reason, DateTimeOffset at, CancellationToken cancellationToken)
+    /// <summary>Deletes the session's turns and row; the audit keeps only that it happened, and by which request.</summary>
+    /// <param name="requestId">
+    /// The request's id, the same on each delivery of it: an attempt that finds nothing left (the request's first
+    /// attempt erased the session and its answer never left) answers what the request erased. Null: this attempt only.
+    /// </param>
+    public async Task<ErasureResult> EraseAsync(SessionKey key, string? reason, Guid? requestId, DateTimeOffset at, CancellationToken cancellationToken)
     {
         SessionInputRules.ValidateKey(key);
         if (reason is not null)
@@ -177,10 +181,13 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
 
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         using var results = await connection.QueryMultipleAsync(new CommandDefinition(SessionSql.Erase,
-            new { key.TenantId, key.SessionId, Reason = reason, At = at.UtcDateTime }, cancellationToken: cancellationToken));
+            new { key.TenantId, key.SessionId, Reason = reason, At = at.UtcDateTime, RequestId = requestId }, cancellationToken: cancellationToken));
         await results.ReadAsync();
         var messagesDeleted = await results.ReadSingleAsync<int>();
-        var sessionsDeleted = await results.ReadSingleAsync<int>();
-        return new ErasureResult(sessionsDeleted > 0, messagesDeleted);
+        var removedNow = await results.ReadSingleAsync<int>() > 0;
+        var request = await results.ReadSingleAsync<(bool Existed, int MessagesDeleted)>();
+        return requestId is null
+            ? new ErasureResult(removedNow, messagesDeleted, removedNow)
+            : new ErasureResult(request.Existed, request.MessagesDeleted, removedNow);
     }
 }

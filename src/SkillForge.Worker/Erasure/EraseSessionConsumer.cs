@@ -14,14 +14,14 @@ public sealed class EraseSessionConsumer(SessionEraser eraser, SendDeadline send
         ErasureResult result;
         try
         {
-            // On the receive context: a retry's consume context is a new scope, the delivery is the same.
-            var attempts = context.ReceiveContext.GetOrAddPayload(() => new ErasureAttempts());
-            result = await eraser.EraseAsync(new SessionKey(request.TenantId, request.SessionId), request.Reason, attempts, context.CancellationToken);
+            // The same on a retry and on a redelivery: a request client's request id, else the message's id.
+            var requestId = context.RequestId ?? context.MessageId;
+            result = await eraser.EraseAsync(new SessionKey(request.TenantId, request.SessionId), request.Reason, requestId, context.CancellationToken);
         }
         catch (InvalidSessionInputException)
         {
             // Ids that break the rules can name no stored session: there is nothing to erase.
-            result = new ErasureResult(false, 0);
+            result = new ErasureResult(false, 0, false);
         }
         await sends.WithinAsync(context.RespondAsync(new SessionErased(request.TenantId ?? "", request.SessionId ?? "", result.Existed, result.MessagesDeleted)),
             "an erasure answer");

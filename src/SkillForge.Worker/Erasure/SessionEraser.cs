@@ -11,22 +11,21 @@ namespace SkillForge.Worker.Erasure;
 /// </summary>
 public sealed class SessionEraser(SessionStore store, SessionCache cache, TimeProvider clock, SkillForgeMetrics metrics, ILogger<SessionEraser> logger)
 {
-    /// <param name="attempts">
-    /// The request's earlier attempts (a retry's): the answer is what the request erased in all of them, since a
-    /// retry after the commit finds nothing left.
+    /// <param name="requestId">
+    /// The request's id, the same on every delivery of it: a retry or a redelivery after the commit finds nothing
+    /// left, and is answered with what the request erased (kept in the audit, so a redelivery to another worker after
+    /// a crash knows it too).
     /// </param>
-    public async Task<ErasureResult> EraseAsync(SessionKey key, string? reason, ErasureAttempts attempts, CancellationToken cancellationToken)
+    public async Task<ErasureResult> EraseAsync(SessionKey key, string? reason, Guid? requestId, CancellationToken cancellationToken)
     {
         // Evict first as well: a turn racing the erasure cannot resurrect the session from a stale entry.
         await cache.RemoveOrThrowAsync(key);
-        var result = await store.EraseAsync(key, reason, clock.GetUtcNow(), cancellationToken);
-        attempts.Add(result); // committed: kept even if what follows fails and the message is retried
-        if (result.Existed)
+        var erased = await store.EraseAsync(key, reason, requestId, clock.GetUtcNow(), cancellationToken);
+        if (erased.RemovedNow)
         {
             metrics.Session("erased"); // once, by the attempt whose commit erased it
         }
         await cache.RemoveOrThrowAsync(key);
-        var erased = attempts.Erased;
         WorkerLog.SessionErased(logger, key.TenantId, key.SessionId, erased.Existed, erased.MessagesDeleted);
         return erased;
     }

@@ -19,9 +19,9 @@ public sealed class ErasureTests
         await store.AppendTurnAsync(Turn(key, 1, "more"), None);
         var neighbour = await AppendManyAsync(store, new SessionKey(key.TenantId, TestIds.Session()), 1);
 
-        var erased = await store.EraseAsync(key, "user request", DateTimeOffset.UtcNow, None);
+        var erased = await store.EraseAsync(key, "user request", Guid.NewGuid(), DateTimeOffset.UtcNow, None);
 
-        Assert.Equal(new ErasureResult(true, 4), erased);
+        Assert.Equal(new ErasureResult(true, 4, RemovedNow: true), erased);
         await using var connection = await SharedDatabase.Admin.OpenConnectionAsync();
         // Search every table of the schema for the text, not just the API.
         var tables = await connection.QueryAsync<string>(
@@ -45,7 +45,7 @@ public sealed class ErasureTests
     {
         var store = await SharedDatabase.CreateStoreAsync();
         var key = await AppendManyAsync(store, new SessionKey(TestIds.Tenant(), TestIds.Session()), 3);
-        await store.EraseAsync(key, null, DateTimeOffset.UtcNow, None);
+        await store.EraseAsync(key, null, Guid.NewGuid(), DateTimeOffset.UtcNow, None);
 
         var again = await store.AppendTurnAsync(Turn(key, 0), None);
 
@@ -56,6 +56,48 @@ public sealed class ErasureTests
     public async Task Should_report_an_unknown_session_as_not_existing()
     {
         var store = await SharedDatabase.CreateStoreAsync();
-        Assert.Equal(new ErasureResult(false, 0), await store.EraseAsync(new SessionKey(TestIds.Tenant(), TestIds.Session()), null, DateTimeOffset.UtcNow, None));
+        var unknown = new SessionKey(TestIds.Tenant(), TestIds.Session());
+        Assert.Equal(new ErasureResult(false, 0, false), await store.EraseAsync(unknown, null, Guid.NewGuid(), DateTimeOffset.UtcNow, None));
+        Assert.Equal(new ErasureResult(false, 0, false), await store.EraseAsync(unknown, null, null, DateTimeOffset.UtcNow, None));
+    }
+
+    [Fact]
+    public async Task Should_answer_a_request_delivered_again_with_what_it_erased_and_another_request_with_nothing()
+    {
+        var store = await SharedDatabase.CreateStoreAsync();
+        var key = await AppendManyAsync(store, new SessionKey(TestIds.Tenant(), TestIds.Session()), 2);
+        var request = Guid.NewGuid();
+
+        var first = await store.EraseAsync(key, "user request", request, DateTimeOffset.UtcNow, None);
+        // The same request again, as after a crash between the commit and the answer: a new process, nothing in memory.
+        var again = await (await SharedDatabase.CreateStoreAsync()).EraseAsync(key, "user request", request, DateTimeOffset.UtcNow, None);
+        var another = await store.EraseAsync(key, "user request", Guid.NewGuid(), DateTimeOffset.UtcNow, None);
+        var anonymous = await store.EraseAsync(key, "user request", null, DateTimeOffset.UtcNow, None);
+
+        Assert.Equal(new ErasureResult(true, 4, RemovedNow: true), first);
+        Assert.Equal(new ErasureResult(true, 4, RemovedNow: false), again);
+        Assert.Equal(new ErasureResult(false, 0, false), another);
+        Assert.Equal(new ErasureResult(false, 0, false), anonymous);
+        await using var connection = await SharedDatabase.Admin.OpenConnectionAsync();
+        var lines = (await connection.QueryAsync<(string? FromValue, long Count, Guid? RequestId)>(
+            "SELECT from_value, count, request_id FROM session_audit WHERE tenant_id = @TenantId AND session_id = @SessionId AND event = 'erased' ORDER BY id",
+            key)).ToList();
+        Assert.Equal([("active", 4L, request), (null, 0L, request), (null, 0L, lines[2].RequestId), (null, 0L, null)], lines);
+        Assert.NotEqual(request, lines[2].RequestId);
+    }
+
+    [Fact]
+    public async Task Should_answer_a_request_delivered_again_after_the_id_started_afresh_with_its_own_erasure_only()
+    {
+        var store = await SharedDatabase.CreateStoreAsync();
+        var key = await AppendManyAsync(store, new SessionKey(TestIds.Tenant(), TestIds.Session()), 1);
+        var request = Guid.NewGuid();
+        Assert.Equal(new ErasureResult(true, 2, true), await store.EraseAsync(key, null, request, DateTimeOffset.UtcNow, None));
+        await AppendManyAsync(store, key, 3); // the user starts again under the same id
+
+        // A late redelivery of the first request erases the new conversation too (it asked for the id to go) and
+        // answers all that it erased.
+        Assert.Equal(new ErasureResult(true, 8, true), await store.EraseAsync(key, null, request, DateTimeOffset.UtcNow, None));
+        Assert.Null(await store.LoadAsync(key, None));
     }
 }

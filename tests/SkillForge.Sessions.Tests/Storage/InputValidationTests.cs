@@ -49,7 +49,7 @@ public sealed class InputValidationTests
             await Assert.ThrowsAsync<InvalidSessionInputException>(() => store.AppendTurnAsync(Turn(key, 0), None)),
             await Assert.ThrowsAsync<InvalidSessionInputException>(() => store.ReadHistoryAsync(key, 10, null, None)),
             await Assert.ThrowsAsync<InvalidSessionInputException>(() => store.ListSessionsAsync(tenantId, null, null, 10, None)),
-            await Assert.ThrowsAsync<InvalidSessionInputException>(() => store.EraseAsync(key, null, DateTimeOffset.UtcNow, None)),
+            await Assert.ThrowsAsync<InvalidSessionInputException>(() => store.EraseAsync(key, null, Guid.NewGuid(), DateTimeOffset.UtcNow, None)),
         };
 
         Assert.All(errors, e => Assert.Equal(code, e.Code));

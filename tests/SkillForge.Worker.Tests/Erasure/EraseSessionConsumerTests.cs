@@ -1,5 +1,9 @@
 using Dapper;
+using MassTransit;
+using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using SkillForge.Client;
+using SkillForge.Contracts;
 using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
 using SkillForge.Testing;
@@ -58,6 +62,33 @@ public sealed class EraseSessionConsumerTests : HarnessTests
         Assert.Equal([2L, 0L], await connection.QueryAsync<long>(
             "SELECT count FROM session_audit WHERE tenant_id = @TenantId AND session_id = @SessionId AND event = 'erased' ORDER BY id",
             new { key.TenantId, key.SessionId })); // each attempt says it ran; only the first erased anything
+    }
+
+    [Fact]
+    public async Task Should_answer_a_redelivered_erasure_with_what_it_erased_though_no_process_remembers_it()
+    {
+        var (tenant, session) = (TestIds.Tenant(), TestIds.Session());
+        Assert.True((await Client.SendTurnAsync(tenant, session, "I want a skill that formats SQL")).IsReplied);
+        var harness = Host.Services.GetRequiredService<ITestHarness>();
+        var endpoint = await harness.Bus.GetSendEndpoint(SkillForgeQueues.Address(SkillForgeQueues.SessionErasure));
+        var messageId = NewId.NextGuid();
+
+        // The same message twice, as the broker redelivers one whose worker died between the commit and the answer;
+        // sent without a request id, as from the management UI, so the message id names the request.
+        for (var delivery = 0; delivery < 2; delivery++)
+        {
+            await endpoint.Send(new EraseSession(tenant, session, "user request"), context => context.MessageId = messageId);
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (harness.Published.Select<SessionErased>(m => m.Context.Message.SessionId == session).Count() <= delivery)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"delivery {delivery + 1} was not answered within 20 s");
+                await Task.Delay(50);
+            }
+        }
+
+        var answers = harness.Published.Select<SessionErased>(m => m.Context.Message.SessionId == session).Select(m => m.Context.Message).ToList();
+        Assert.Equal([(true, 2), (true, 2)], answers.Select(a => (a.Existed, a.MessagesDeleted)));
+        Assert.False((await Client.GetHistoryAsync(tenant, session)).Found);
     }
 
     [Fact]
