@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace SkillForge.Sessions.Retention;
 
@@ -52,56 +53,75 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
     private async Task<int> AbandonIdleAsync(Cutoffs cutoffs, Func<IReadOnlyList<SessionKey>, Task> evict, CancellationToken cancellationToken)
     {
         var total = 0;
-        while (true)
+        await InBatchesAsync(async connection =>
         {
-            await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
             var marked = (await connection.QueryAsync<SessionKeyRow>(new CommandDefinition(CleanupSql.AbandonBatch, cutoffs, cancellationToken: cancellationToken)))
                 .Select(r => r.ToKey()).ToList();
             if (marked.Count == 0)
             {
-                return total;
+                return false;
             }
             total += marked.Count;
             await evict(marked);
             RetentionLog.BatchAbandoned(logger, marked.Count, total);
-            await PauseAsync(cancellationToken);
-        }
+            return true;
+        }, cancellationToken);
+        return total;
     }
 
     private async Task<(int Sessions, long Messages)> PurgeExpiredAsync(Cutoffs cutoffs, Func<IReadOnlyList<SessionKey>, Task> evict, CancellationToken cancellationToken)
     {
         var sessions = 0;
         var messages = 0L;
-        while (true)
+        await InBatchesAsync(async connection =>
         {
-            await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
             var batch = (await connection.QueryAsync<PurgedRow>(new CommandDefinition(CleanupSql.PurgeBatch, cutoffs, cancellationToken: cancellationToken))).ToList();
             if (batch.Count == 0)
             {
-                return (sessions, messages);
+                return false;
             }
             var deletedMessages = batch.Sum(r => (long)r.MessageCount);
             sessions += batch.Count;
             messages += deletedMessages;
             await evict(batch.Select(r => r.ToKey()).ToList());
             RetentionLog.BatchPurged(logger, batch.Count, deletedMessages, sessions);
-            await PauseAsync(cancellationToken);
-        }
+            return true;
+        }, cancellationToken);
+        return (sessions, messages);
     }
 
     private async Task<long> PurgeAuditAsync(Cutoffs cutoffs, CancellationToken cancellationToken)
     {
         var total = 0L;
-        while (true)
+        await InBatchesAsync(async connection =>
         {
-            await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
             var deleted = await connection.ExecuteAsync(new CommandDefinition(CleanupSql.PurgeAuditBatch, cutoffs, cancellationToken: cancellationToken));
             if (deleted == 0)
             {
-                return total;
+                return false;
             }
             total += deleted;
             RetentionLog.BatchAuditPurged(logger, deleted, total);
+            return true;
+        }, cancellationToken);
+        return total;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="batch"/>, each time on a pooled connection of its own, until it finds nothing left (it
+    /// returns false), resting <see cref="RetentionPolicy.PauseBetweenBatches"/> after every batch that changed something.
+    /// </summary>
+    private async Task InBatchesAsync(Func<NpgsqlConnection, Task<bool>> batch, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await using (var connection = await database.DataSource.OpenConnectionAsync(cancellationToken))
+            {
+                if (!await batch(connection))
+                {
+                    return;
+                }
+            }
             await PauseAsync(cancellationToken);
         }
     }
