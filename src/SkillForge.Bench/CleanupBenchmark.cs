@@ -59,7 +59,7 @@ internal static class CleanupBenchmark
         var workerCleanup = bus is null ? null : await WorkerCleanup.ListenAsync(bus);
         Chat chat = bus is null ? StoreChat(store) : WorkerChat(bus.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>());
         Func<Task<PurgeOutcome>> purgeAll = workerCleanup is null ? () => PurgeInProcessAsync(run, cache, policy) : workerCleanup.PurgeAsync;
-        if (throughWorker && policy.BatchSize != new RetentionPolicy().BatchSize || throughWorker && args.Contains("--pause-ms"))
+        if (throughWorker && (args.Contains("--batch") || args.Contains("--pause-ms")))
         {
             Console.WriteLine("  --through-worker: the worker purges with its own configuration (batch and pause defaults); --batch and --pause-ms are not passed on");
         }
@@ -390,7 +390,7 @@ internal static class CleanupBenchmark
     private sealed class WorkerCleanup
     {
         private readonly IBus _bus;
-        private TaskCompletionSource<SessionsCleanedUp>? _pending;
+        private (DateTimeOffset AsOf, TaskCompletionSource<SessionsCleanedUp> Report)? _pending;
 
         private WorkerCleanup(IBus bus) => _bus = bus;
 
@@ -400,7 +400,11 @@ internal static class CleanupBenchmark
             var handle = cleanup._bus.ConnectReceiveEndpoint(new TemporaryEndpointDefinition(), DefaultEndpointNameFormatter.Instance, endpoint =>
                 endpoint.Handler<SessionsCleanedUp>(context =>
                 {
-                    cleanup._pending?.TrySetResult(context.Message);
+                    // Its own run's report only, as the CLI does: another cleanup's report says nothing of this one.
+                    if (cleanup._pending is { } pending && context.Message.AsOf == pending.AsOf && !context.Message.DryRun)
+                    {
+                        pending.Report.TrySetResult(context.Message);
+                    }
                     return Task.CompletedTask;
                 }));
             await handle.Ready;
@@ -409,12 +413,14 @@ internal static class CleanupBenchmark
 
         public async Task<PurgeOutcome> PurgeAsync()
         {
-            _pending = new TaskCompletionSource<SessionsCleanedUp>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var asOf = DateTimeOffset.UtcNow;
+            var report = new TaskCompletionSource<SessionsCleanedUp>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _pending = (asOf, report);
             var endpoint = await _bus.GetSendEndpoint(SkillForgeQueues.Address(SkillForgeQueues.Cleanup));
-            await endpoint.Send(new CleanupSessions(DateTimeOffset.UtcNow, DryRun: false));
-            var report = await _pending.Task.WaitAsync(TimeSpan.FromMinutes(10));
-            return new PurgeOutcome(report.DeletedSessions, report.DeletedMessages,
-                $"the worker's cleanup consumer: {report.Duration.TotalSeconds:F2} s by its own clock");
+            await endpoint.Send(new CleanupSessions(asOf, DryRun: false));
+            var cleanedUp = await report.Task.WaitAsync(TimeSpan.FromMinutes(10));
+            return new PurgeOutcome(cleanedUp.DeletedSessions, cleanedUp.DeletedMessages,
+                $"the worker's cleanup consumer: {cleanedUp.Duration.TotalSeconds:F2} s by its own clock");
         }
     }
 
