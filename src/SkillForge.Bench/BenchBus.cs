@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SkillForge.Client;
+using SkillForge.Contracts.Queues;
 
 namespace SkillForge.Bench;
 

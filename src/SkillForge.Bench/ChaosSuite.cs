@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using RabbitMQ.Client;
 using SkillForge.Client;
+using SkillForge.Contracts.Queues;
 
 namespace SkillForge.Bench;
 

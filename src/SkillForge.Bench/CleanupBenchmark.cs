@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using SkillForge.Client;
 using SkillForge.Contracts;
+using SkillForge.Contracts.Queues;
 using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
 using SkillForge.Sessions.Retention;
@@ -307,9 +308,13 @@ internal static class CleanupBenchmark
         return async () =>
         {
             await store.LoadAsync(key, CancellationToken.None);
-            var result = await store.AppendTurnAsync(new TurnToAppend(key, Guid.NewGuid(), version, "a user message of ordinary length",
-                "an assistant reply of ordinary length, a little longer than the question", "gathering_details", "gathering_details",
-                SessionStatus.Active, null, null, """{"schema_version":1}""", DateTimeOffset.UtcNow), CancellationToken.None);
+            var result = await store.AppendTurnAsync(new TurnToAppend
+            {
+                Key = key, TurnId = Guid.NewGuid(), ExpectedVersion = version, UserText = "a user message of ordinary length",
+                Reply = "an assistant reply of ordinary length, a little longer than the question",
+                PreviousState = "gathering_details", State = "gathering_details", Status = SessionStatus.Active,
+                ContextJson = """{"schema_version":1}""", At = DateTimeOffset.UtcNow,
+            }, CancellationToken.None);
             version = result.Version;
         };
     });

@@ -105,8 +105,12 @@ internal static class PerformanceBenchmark
             foreach (var size in sizes)
             {
                 var started = Stopwatch.GetTimestamp();
-                var result = await store.AppendTurnAsync(new TurnToAppend(GrowthKey(size), Guid.NewGuid(), versions[size]++, "one more detail", "noted, thanks",
-                    "gathering_details", "gathering_details", SessionStatus.Active, null, null, """{"schema_version":1}""", DateTimeOffset.UtcNow), CancellationToken.None);
+                var result = await store.AppendTurnAsync(new TurnToAppend
+                {
+                    Key = GrowthKey(size), TurnId = Guid.NewGuid(), ExpectedVersion = versions[size]++, UserText = "one more detail",
+                    Reply = "noted, thanks", PreviousState = "gathering_details", State = "gathering_details", Status = SessionStatus.Active,
+                    ContextJson = """{"schema_version":1}""", At = DateTimeOffset.UtcNow,
+                }, CancellationToken.None);
                 if (round >= 0)
                 {
                     recorders[size].Record(started);

@@ -1,7 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
-using SkillForge.Client.Operations;
 using SkillForge.Contracts;
+using SkillForge.Contracts.Operations;
 
 namespace SkillForge.Client;
 

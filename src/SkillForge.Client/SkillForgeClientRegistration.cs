@@ -1,7 +1,8 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
-using SkillForge.Client.Operations;
 using SkillForge.Contracts;
+using SkillForge.Contracts.Operations;
+using SkillForge.Contracts.Queues;
 
 namespace SkillForge.Client;
 

@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using RabbitMQ.Client;
-using SkillForge.Client;
+using SkillForge.Contracts.Queues;
 using SkillForge.Testing;
+using SkillForge.Testing.Worker;
 
 namespace SkillForge.Cli.Tests;
 

@@ -1,11 +1,14 @@
 using System.Reflection;
 using SkillForge.Contracts;
+using SkillForge.Contracts.Operations;
+using SkillForge.Contracts.Queues;
 
 namespace SkillForge.Contracts.Tests;
 
 /// <summary>
-/// The contract assembly matches DESIGN.md §3 exactly: names, order, types and nullability of every field.
-/// Upstream services compile against it; a change here is a breaking change and must change the design too.
+/// The contract assembly exactly: names, order, types and nullability of every field of the upstream messages, the
+/// operator messages beside them, and the queue names. Upstream services and operator tools compile against it; a
+/// change here is a breaking change.
 /// </summary>
 public sealed class WireContractTests
 {
@@ -24,9 +27,34 @@ public sealed class WireContractTests
         { typeof(SessionsCleanedUp), "DateTimeOffset AsOf, bool DryRun, int MarkedAbandoned, int DeletedSessions, long DeletedMessages, TimeSpan Duration" },
     };
 
+    public static TheoryData<Type, string> OperatorMessages => new()
+    {
+        { typeof(ListSessions), "string TenantId, string? Status, string? AfterSessionId, int Limit" },
+        { typeof(SessionList), "string TenantId, IReadOnlyList<SessionListItem> Sessions, string? NextAfter" },
+        { typeof(SessionListItem), "string SessionId, string State, string Status, string? SkillName, long Version, int MessageCount, DateTimeOffset LastActivityAt" },
+        { typeof(ListSessionsRejected), "string TenantId, string Code, string Reason" },
+    };
+
     [Theory]
     [MemberData(nameof(Messages))]
-    public void Should_match_the_design_field_for_field(Type message, string fields)
+    public void Should_match_the_design_field_for_field(Type message, string fields) =>
+        AssertRecord(message, fields, "SkillForge.Contracts");
+
+    [Theory]
+    [MemberData(nameof(OperatorMessages))]
+    public void Should_keep_the_operator_messages_field_for_field(Type message, string fields) =>
+        AssertRecord(message, fields, "SkillForge.Contracts.Operations");
+
+    [Fact]
+    public void Should_keep_the_queue_names_operators_know()
+    {
+        Assert.Equal(
+            ["skillforge-chat-turns", "skillforge-session-history", "skillforge-session-erasure", "skillforge-cleanup"],
+            new[] { SkillForgeQueues.ChatTurns, SkillForgeQueues.SessionHistory, SkillForgeQueues.SessionErasure, SkillForgeQueues.Cleanup });
+        Assert.Equal(new Uri("exchange:skillforge-chat-turns"), SkillForgeQueues.Address(SkillForgeQueues.ChatTurns));
+    }
+
+    private static void AssertRecord(Type message, string fields, string expectedNamespace)
     {
         var constructor = Assert.Single(message.GetConstructors(), c => c.GetParameters().Length > 0 && !IsCopyConstructor(c, message));
         var nullability = new NullabilityInfoContext();
@@ -35,14 +63,15 @@ public sealed class WireContractTests
         Assert.Equal(fields, actual);
         Assert.True(message.IsSealed, $"{message.Name} is sealed");
         Assert.NotNull(message.GetMethod("<Clone>$")); // a record
-        Assert.Equal("SkillForge.Contracts", message.Namespace);
+        Assert.Equal(expectedNamespace, message.Namespace);
     }
 
     [Fact]
-    public void Should_hold_nothing_but_the_messages()
+    public void Should_hold_nothing_but_the_messages_and_the_queue_names()
     {
-        var types = typeof(ProcessChatTurn).Assembly.GetExportedTypes().Select(t => t.Name).Order();
-        Assert.Equal(Messages.Select(row => ((Type)row[0]).Name).Order(), types);
+        var types = typeof(ProcessChatTurn).Assembly.GetExportedTypes().Select(t => t.FullName!).Order();
+        var expected = Messages.Concat(OperatorMessages).Select(row => ((Type)row[0]).FullName!).Append(typeof(SkillForgeQueues).FullName!);
+        Assert.Equal(expected.Order(), types);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using SkillForge.Client;
 using SkillForge.Testing;
+using SkillForge.Testing.Worker;
 
 namespace SkillForge.Worker.Tests;
 

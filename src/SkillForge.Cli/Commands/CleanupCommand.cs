@@ -1,8 +1,8 @@
 using System.CommandLine;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
-using SkillForge.Client;
 using SkillForge.Contracts;
+using SkillForge.Contracts.Queues;
 using Spectre.Console;
 
 namespace SkillForge.Cli.Commands;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using RabbitMQ.Client;
-using SkillForge.Client;
+using SkillForge.Contracts.Queues;
 using Spectre.Console;
 
 namespace SkillForge.Cli.Commands;

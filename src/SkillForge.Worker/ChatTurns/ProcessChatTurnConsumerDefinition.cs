@@ -1,7 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
-using SkillForge.Client;
 using SkillForge.Contracts;
+using SkillForge.Contracts.Queues;
 using SkillForge.Worker.Hosting;
 
 namespace SkillForge.Worker.ChatTurns;

@@ -1,8 +1,8 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Quartz;
-using SkillForge.Client;
 using SkillForge.Contracts;
+using SkillForge.Contracts.Queues;
 using SkillForge.Sessions.Retention;
 using SkillForge.Worker.Hosting;
 

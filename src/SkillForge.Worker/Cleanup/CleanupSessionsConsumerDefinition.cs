@@ -1,6 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
-using SkillForge.Client;
+using SkillForge.Contracts.Queues;
 using SkillForge.Worker.Hosting;
 
 namespace SkillForge.Worker.Cleanup;

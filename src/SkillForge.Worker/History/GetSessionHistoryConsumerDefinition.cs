@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using SkillForge.Client;
+using SkillForge.Contracts.Queues;
 using SkillForge.Worker.Hosting;
 
 namespace SkillForge.Worker.History;

@@ -1,5 +1,5 @@
 using MassTransit;
-using SkillForge.Client.Operations;
+using SkillForge.Contracts.Operations;
 using SkillForge.Sessions;
 using SkillForge.Worker.Hosting;
 

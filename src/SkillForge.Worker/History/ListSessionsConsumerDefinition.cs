@@ -1,5 +1,5 @@
 using MassTransit;
-using SkillForge.Client;
+using SkillForge.Contracts.Queues;
 
 namespace SkillForge.Worker.History;
 

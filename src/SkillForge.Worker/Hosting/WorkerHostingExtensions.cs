@@ -81,6 +81,9 @@ public static class WorkerHostingExtensions
     {
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<TurnStorage>();
+        services.AddSingleton<AgentTurn>();
+        services.AddSingleton<WriteBehindTurns>();
         services.AddSingleton<ChatTurnHandler>();
         services.AddSingleton<SendDeadline>();
         services.AddSingleton<WriteBehindQueue>();

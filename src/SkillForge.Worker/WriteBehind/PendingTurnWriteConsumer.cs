@@ -1,8 +1,8 @@
 using MassTransit;
 using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
-using SkillForge.Worker.ChatTurns;
 using SkillForge.Worker.Observability;
+using SkillForge.Worker.Resilience;
 
 namespace SkillForge.Worker.WriteBehind;
 
@@ -34,7 +34,7 @@ public sealed class PendingTurnWriteConsumer(
 
         // PostgreSQL still down: keep the write (unacknowledged, so it stays the broker's) and keep trying. A stop
         // cancels the wait and the broker hands the write to the next consumer.
-        var pause = TimeSpan.FromMilliseconds(200);
+        var outage = new StoreOutage(clock);
         while (true)
         {
             try
@@ -42,11 +42,10 @@ public sealed class PendingTurnWriteConsumer(
                 await ApplyAsync(context.Message, context.CancellationToken);
                 return;
             }
-            catch (Exception e) when (ChatTurnHandler.IsStoreUnavailable(e) && !context.CancellationToken.IsCancellationRequested)
+            catch (Exception e) when (StoreOutage.IsUnavailable(e) && !context.CancellationToken.IsCancellationRequested)
             {
-                WorkerLog.WriteBehindWaiting(logger, turn.TurnId, turn.Key.TenantId, turn.Key.SessionId, pause.TotalMilliseconds, e.Message);
-                await Task.Delay(pause, clock, context.CancellationToken);
-                pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 5_000));
+                WorkerLog.WriteBehindWaiting(logger, turn.TurnId, turn.Key.TenantId, turn.Key.SessionId, outage.NextPause.TotalMilliseconds, e.Message);
+                await outage.WaitAsync(context.CancellationToken);
             }
         }
     }

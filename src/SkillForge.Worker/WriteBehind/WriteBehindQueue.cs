@@ -1,5 +1,5 @@
 using MassTransit;
-using SkillForge.Client;
+using SkillForge.Contracts.Queues;
 using SkillForge.Worker.Hosting;
 
 namespace SkillForge.Worker.WriteBehind;

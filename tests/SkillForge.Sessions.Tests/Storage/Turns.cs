@@ -7,10 +7,14 @@ internal static class Turns
 {
     public static TurnToAppend Turn(SessionKey key, long expectedVersion, string userText = "hello", string reply = "hi there",
         Guid? turnId = null, string state = "gathering_purpose", string status = SessionStatus.Active, string previousState = "idle") =>
-        new(key, turnId ?? Guid.NewGuid(), expectedVersion, userText, reply, previousState, state, status,
-            SkillName: status == SessionStatus.Completed ? "my-skill" : null,
-            SkillDescription: status == SessionStatus.Completed ? "Does things" : null,
-            ContextJson: $$"""{"turn": {{expectedVersion + 1}}}""", At: DateTimeOffset.UtcNow);
+        new()
+        {
+            Key = key, TurnId = turnId ?? Guid.NewGuid(), ExpectedVersion = expectedVersion, UserText = userText, Reply = reply,
+            PreviousState = previousState, State = state, Status = status,
+            SkillName = status == SessionStatus.Completed ? "my-skill" : null,
+            SkillDescription = status == SessionStatus.Completed ? "Does things" : null,
+            ContextJson = $$"""{"turn": {{expectedVersion + 1}}}""", At = DateTimeOffset.UtcNow,
+        };
 
     /// <summary>Appends <paramref name="count"/> turns in order and returns the key.</summary>
     public static async Task<SessionKey> AppendManyAsync(SessionStore store, SessionKey key, int count)

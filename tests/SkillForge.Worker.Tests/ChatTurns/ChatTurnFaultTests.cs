@@ -3,7 +3,6 @@ using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SkillForge.Agent;
-using SkillForge.Client;
 using SkillForge.Contracts;
 using SkillForge.Sessions;
 using SkillForge.Testing;

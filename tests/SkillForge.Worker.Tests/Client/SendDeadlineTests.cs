@@ -3,8 +3,8 @@ using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SkillForge.Client;
-using SkillForge.Client.Operations;
 using SkillForge.Contracts;
+using SkillForge.Contracts.Operations;
 using SkillForge.Testing;
 
 namespace SkillForge.Worker.Tests.Client;

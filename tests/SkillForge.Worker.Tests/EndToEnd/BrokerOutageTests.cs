@@ -1,4 +1,5 @@
 using SkillForge.Testing;
+using SkillForge.Testing.Worker;
 
 namespace SkillForge.Worker.Tests.EndToEnd;
 

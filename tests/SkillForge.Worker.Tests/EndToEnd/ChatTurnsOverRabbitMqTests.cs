@@ -2,6 +2,7 @@ using SkillForge.Client;
 using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
 using SkillForge.Testing;
+using SkillForge.Testing.Worker;
 
 namespace SkillForge.Worker.Tests.EndToEnd;
 

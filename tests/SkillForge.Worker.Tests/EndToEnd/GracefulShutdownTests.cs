@@ -4,6 +4,7 @@ using SkillForge.Agent;
 using SkillForge.Agent.Interview;
 using SkillForge.Sessions;
 using SkillForge.Testing;
+using SkillForge.Testing.Worker;
 
 namespace SkillForge.Worker.Tests.EndToEnd;
 

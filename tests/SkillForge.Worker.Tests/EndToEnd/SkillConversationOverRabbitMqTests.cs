@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SkillForge.Agent;
 using SkillForge.Client;
 using SkillForge.Testing;
+using SkillForge.Testing.Worker;
 
 namespace SkillForge.Worker.Tests.EndToEnd;
 

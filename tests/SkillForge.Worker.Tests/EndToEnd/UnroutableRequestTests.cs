@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MassTransit;
 using SkillForge.Testing;
+using SkillForge.Testing.Worker;
 
 namespace SkillForge.Worker.Tests.EndToEnd;
 

@@ -4,6 +4,7 @@ using SkillForge.Contracts;
 using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
 using SkillForge.Testing;
+using SkillForge.Testing.Worker;
 using SkillForge.Worker.ChatTurns;
 using SkillForge.Worker.Tests.Degraded;
 using SkillForge.Worker.WriteBehind;

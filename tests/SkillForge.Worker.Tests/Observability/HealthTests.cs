@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using SkillForge.Testing;
+using SkillForge.Testing.Worker;
 
 namespace SkillForge.Worker.Tests.Observability;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using SkillForge.Client;
 using SkillForge.Testing;
 
 namespace SkillForge.Worker.Tests.Observability;

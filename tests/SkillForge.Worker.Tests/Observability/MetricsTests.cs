@@ -2,10 +2,9 @@ using System.Diagnostics.Metrics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using SkillForge.Agent;
-using SkillForge.Client;
 using SkillForge.Testing;
-using SkillForge.Worker.Tests.ChatTurns;
 using SkillForge.Worker.Observability;
+using SkillForge.Worker.Tests.ChatTurns;
 
 namespace SkillForge.Worker.Tests.Observability;
 

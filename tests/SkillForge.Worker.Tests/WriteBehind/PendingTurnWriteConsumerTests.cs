@@ -104,6 +104,10 @@ public sealed class PendingTurnWriteConsumerTests : HarnessTests
     }
 
     private static TurnToAppend Write(SessionKey key, long expectedVersion, string text) =>
-        new(key, Guid.NewGuid(), expectedVersion, text, $"Noted: {text}", "gathering_details", "gathering_details", SessionStatus.Active,
-            null, null, """{"state":"gathering_details"}""", DateTimeOffset.UtcNow);
+        new()
+        {
+            Key = key, TurnId = Guid.NewGuid(), ExpectedVersion = expectedVersion, UserText = text, Reply = $"Noted: {text}",
+            PreviousState = "gathering_details", State = "gathering_details", Status = SessionStatus.Active,
+            ContextJson = """{"state":"gathering_details"}""", At = DateTimeOffset.UtcNow,
+        };
 }

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 
-namespace SkillForge.Testing;
+namespace SkillForge.Testing.Worker;
 
 /// <summary>
 /// A started worker host that stops before it is disposed. Disposing a host does not stop it: its bus would go on

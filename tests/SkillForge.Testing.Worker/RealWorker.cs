@@ -4,9 +4,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SkillForge.Client;
+using SkillForge.Testing;
 using SkillForge.Worker.Hosting;
 
-namespace SkillForge.Testing;
+namespace SkillForge.Testing.Worker;
 
 /// <summary>
 /// The real worker host (its production composition, <see cref="WorkerApp"/>) started in-process against the real

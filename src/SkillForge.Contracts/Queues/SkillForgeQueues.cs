@@ -1,6 +1,6 @@
-namespace SkillForge.Client;
+namespace SkillForge.Contracts.Queues;
 
-/// <summary>The worker's queues, named for operators (DESIGN.md §6).</summary>
+/// <summary>The worker's queues, named for operators.</summary>
 public static class SkillForgeQueues
 {
     public const string ChatTurns = "skillforge-chat-turns";

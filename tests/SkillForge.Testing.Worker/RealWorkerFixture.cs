@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using SkillForge.Client;
 using Xunit;
 
-namespace SkillForge.Testing;
+namespace SkillForge.Testing.Worker;
 
 /// <summary>One real worker and one upstream bus shared by the end-to-end tests of a class.</summary>
 public sealed class RealWorkerFixture : IAsyncLifetime

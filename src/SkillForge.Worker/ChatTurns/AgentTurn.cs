@@ -1,0 +1,87 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using SkillForge.Agent;
+using SkillForge.Contracts;
+using SkillForge.Sessions;
+using SkillForge.Worker.Hosting;
+using SkillForge.Worker.Observability;
+using SkillForge.Worker.Resilience;
+
+namespace SkillForge.Worker.ChatTurns;
+
+/// <summary>
+/// Runs the agent on a turn and says what to append: the agent works on its own context type, the store on an
+/// opaque JSON document, and this is the one place that translates between the two.
+/// </summary>
+public sealed class AgentTurn(
+    ISkillAgent agent,
+    SessionStore store,
+    IOptions<WorkerOptions> workerOptions,
+    TimeProvider clock,
+    SkillForgeMetrics metrics)
+{
+    private const int ExistingSkillsOffered = 50;
+
+    private readonly WorkerOptions _worker = workerOptions.Value;
+
+    /// <exception cref="CorruptSessionException">The stored context cannot be read.</exception>
+    public async Task<TurnToAppend> ComputeAsync(ProcessChatTurn turn, LoadedSession loaded, CancellationToken cancellationToken)
+    {
+        var session = loaded.Session;
+        var context = session is null ? SkillContext.New() : ReadContext(session);
+        var window = session?.RecentMessages.Select(m => new ConversationMessage(m.Role, m.Content)).ToList() ?? [];
+        var existing = context.State == AgentState.Idle ? await ExistingSkillsAsync(turn, loaded, cancellationToken) : [];
+        AgentTurnResult result;
+        using (SkillForgeMetrics.ActivitySource.StartActivity("agent"))
+        {
+            result = await agent.RespondAsync(new AgentTurnInput(turn.Text, context, window, existing), cancellationToken);
+        }
+
+        var contextJson = SkillContextSerializer.Serialize(result.Context);
+        metrics.ContextSize(Encoding.UTF8.GetByteCount(contextJson));
+        return new TurnToAppend
+        {
+            Key = new SessionKey(turn.TenantId, turn.SessionId),
+            TurnId = turn.TurnId,
+            ExpectedVersion = session?.Version ?? 0,
+            UserText = turn.Text,
+            Reply = result.Reply,
+            PreviousState = session?.State ?? AgentStateNames.ToWire(AgentState.Idle),
+            State = AgentStateNames.ToWire(result.Context.State),
+            Status = result.IsCompleted ? SessionStatus.Completed : SessionStatus.Active,
+            SkillName = result.Context.SkillName,
+            SkillDescription = result.IsCompleted ? result.Context.Description : null,
+            ContextJson = contextJson,
+            At = clock.GetUtcNow(),
+        };
+    }
+
+    /// <summary>
+    /// The tenant's finished skills, for a conversation still deciding what to build. A cached session goes on
+    /// without them while PostgreSQL is down (the agent then simply does not suggest reusing one).
+    /// </summary>
+    private async Task<IReadOnlyList<ExistingSkill>> ExistingSkillsAsync(ProcessChatTurn turn, LoadedSession loaded, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var skills = await store.ListCompletedSkillsAsync(turn.TenantId, ExistingSkillsOffered, cancellationToken);
+            return skills.Select(s => new ExistingSkill(s.Name, s.Description)).ToList();
+        }
+        catch (Exception e) when (_worker.WriteBehind && loaded.FromCache && StoreOutage.IsUnavailable(e))
+        {
+            return [];
+        }
+    }
+
+    private static SkillContext ReadContext(StoredSession session)
+    {
+        try
+        {
+            return SkillContextSerializer.Deserialize(session.ContextJson);
+        }
+        catch (SkillContextFormatException e)
+        {
+            throw new CorruptSessionException(session.Key, e.Message, e);
+        }
+    }
+}
