@@ -16,7 +16,8 @@
 #   demo                up, then ops/demo.sh: a conversation, kill -9 of the worker, Redis flushed, the conversation going on
 # Fixed addresses (the .NET code and tests default to them): PostgreSQL 127.0.0.1:5432 (postgres/postgres,
 # skillforge/skillforge, skillforge_app/skillforge_app), Redis 127.0.0.1:6379, RabbitMQ 127.0.0.1:5672 vhost
-# skillforge (skillforge/skillforge), management UI http://127.0.0.1:15672 (admin/admin).
+# skillforge (one user per party: skillforge-worker, skillforge-upstream, skillforge-operator, password = name),
+# management UI http://127.0.0.1:15672 (admin/admin; skillforge-operator sees its queues).
 # With SKILLFORGE_DOCKER=1 and a running Docker engine, up/down/status use docker compose instead (same ports).
 set -euo pipefail
 
@@ -279,11 +280,20 @@ rabbit_up() {
 # than its last import, so `up` also ensures the vhost, users and policies.
 rabbit_definitions() {
   local stamp="$DATA/rabbitmq/definitions.imported" file="$ROOT/ops/rabbitmq/definitions.json"
-  if [[ "${1:-}" == booted ]]; then touch "$stamp"; return; fi
+  if [[ "${1:-}" == booted ]]; then touch "$stamp"; rabbit_retire_users; return; fi
   [[ -f "$stamp" && ! "$file" -nt "$stamp" ]] && return 0
   rabbit_cli 1 rabbitmqctl -q import_definitions "$file" >/dev/null || die "importing $file failed"
   touch "$stamp"
+  rabbit_retire_users
   say rabbitmq "definitions re-imported from ops/rabbitmq/definitions.json"
+}
+
+# An import adds and updates users but never removes one: the shared all-powerful `skillforge` user of older
+# definitions would stay in a node's data and keep every permission.
+rabbit_retire_users() {
+  if rabbit_cli 1 rabbitmqctl -q list_users --formatter json 2>/dev/null | grep -q '"user":"skillforge"'; then
+    rabbit_cli 1 rabbitmqctl -q delete_user skillforge >/dev/null && say rabbitmq "retired the shared user skillforge"
+  fi
 }
 
 # True when node N counts rabbit@localhost among its running cluster peers.

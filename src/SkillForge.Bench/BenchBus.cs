@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SkillForge.Broker;
 using SkillForge.Client;
 using SkillForge.Contracts.Queues;
 
@@ -33,21 +34,16 @@ internal static class BenchBus
             bus.AddConsumer<EchoConsumer>();
             bus.UsingRabbitMq((context, rabbit) =>
             {
-                rabbit.Host(Env("RabbitMq__Host", "127.0.0.1"), Env("RabbitMq__VirtualHost", "skillforge"), host =>
+                // The worker's user: this bus both serves the echo queue (a skillforge- queue, as the worker's are) and
+                // sends chat turns, which only the worker's permissions cover together.
+                rabbit.UseSkillForgeBroker(new RabbitMqOptions
                 {
-                    host.Username(Env("RabbitMq__Username", "skillforge"));
-                    host.Password(Env("RabbitMq__Password", "skillforge"));
-                    if (clusterNodes.Length > 0)
-                    {
-                        host.UseCluster(cluster =>
-                        {
-                            foreach (var node in clusterNodes)
-                            {
-                                cluster.Node(node);
-                            }
-                        });
-                    }
-                });
+                    Host = Env("RabbitMq__Host", "127.0.0.1"),
+                    VirtualHost = Env("RabbitMq__VirtualHost", "skillforge"),
+                    Username = Env("RabbitMq__Username", "skillforge-worker"),
+                    Password = Env("RabbitMq__Password", "skillforge-worker"),
+                    ClusterNodes = clusterNodes,
+                }, "skillforge-bench");
                 rabbit.ReceiveEndpoint(EchoQueue, endpoint =>
                 {
                     endpoint.SetQuorumQueue();

@@ -289,8 +289,8 @@ internal static class ChaosSuite
         {
             HostName = BenchBus.Env("RabbitMq__Host", "127.0.0.1"),
             VirtualHost = BenchBus.Env("RabbitMq__VirtualHost", "skillforge"),
-            UserName = BenchBus.Env("RabbitMq__Username", "skillforge"),
-            Password = BenchBus.Env("RabbitMq__Password", "skillforge"),
+            UserName = BenchBus.Env("RabbitMq__Username", "skillforge-worker"),
+            Password = BenchBus.Env("RabbitMq__Password", "skillforge-worker"),
         };
         await using var connection = await factory.CreateConnectionAsync();
         var error = $"{SkillForgeQueues.ChatTurns}_error";
@@ -298,12 +298,12 @@ internal static class ChaosSuite
         var (errorBefore, skippedBefore) = (await CountAsync(connection, error), await CountAsync(connection, skipped));
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
         var properties = new BasicProperties { ContentType = "application/vnd.masstransit+json", Persistent = true };
-        await channel.BasicPublishAsync(SkillForgeQueues.ChatTurns, "", true, properties, Encoding.UTF8.GetBytes("{ this is not json"));
-        await channel.BasicPublishAsync(SkillForgeQueues.ChatTurns, "", true, properties, Encoding.UTF8.GetBytes(
+        await channel.BasicPublishAsync(SkillForgeQueues.InboundExchange(SkillForgeQueues.ChatTurns), "", true, properties, Encoding.UTF8.GetBytes("{ this is not json"));
+        await channel.BasicPublishAsync(SkillForgeQueues.InboundExchange(SkillForgeQueues.ChatTurns), "", true, properties, Encoding.UTF8.GetBytes(
             """{"messageId":"0d9f2f8e-0000-0000-0000-000000000001","messageType":["urn:message:Nobody:UnknownCommand"],"message":{}}"""));
         try
         {
-            await channel.BasicPublishAsync(SkillForgeQueues.ChatTurns, "", true, properties, new byte[5 * 1024 * 1024]);
+            await channel.BasicPublishAsync(SkillForgeQueues.InboundExchange(SkillForgeQueues.ChatTurns), "", true, properties, new byte[5 * 1024 * 1024]);
         }
         catch (Exception e)
         {

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using SkillForge.Broker;
 using SkillForge.Client;
 using SkillForge.Contracts;
 using SkillForge.Contracts.Queues;
@@ -402,7 +403,8 @@ internal static class CleanupBenchmark
         public static async Task<WorkerCleanup> ListenAsync(IHost host)
         {
             var cleanup = new WorkerCleanup(host.Services.GetRequiredService<IBus>());
-            var handle = cleanup._bus.ConnectReceiveEndpoint(new TemporaryEndpointDefinition(), DefaultEndpointNameFormatter.Instance, endpoint =>
+            var user = Environment.GetEnvironmentVariable("RabbitMq__Username") is { Length: > 0 } name ? name : "skillforge-worker";
+            var handle = cleanup._bus.ConnectPrivateEndpoint(user, "cleanup-report", endpoint =>
                 endpoint.Handler<SessionsCleanedUp>(context =>
                 {
                     // Its own run's report only, as the CLI does: another cleanup's report says nothing of this one.

@@ -3,12 +3,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SkillForge.Broker;
 using SkillForge.Client;
 
 namespace SkillForge.Cli;
 
 /// <summary>
-/// Configuration (the worker's appsettings.json next to the binary, then environment variables such as
+/// Configuration (the CLI's appsettings.json next to the binary, then environment variables such as
 /// <c>RabbitMq__Host</c> and <c>ConnectionStrings__PostgresAdmin</c>) and, for commands that need it, a started
 /// bus with the typed client. Reconnects on its own if the broker restarts (MassTransit's connection retry).
 /// </summary>
@@ -24,15 +25,8 @@ public sealed class CliEnvironment(TextReader input, TextWriter output, IConfigu
         .AddEnvironmentVariables()
         .Build();
 
-    public string RabbitHost => Configuration["RabbitMq:Host"] ?? "127.0.0.1";
-
-    public int RabbitPort => int.TryParse(Configuration["RabbitMq:Port"], out var port) ? port : 5672;
-
-    public string RabbitVirtualHost => Configuration["RabbitMq:VirtualHost"] ?? "skillforge";
-
-    public string RabbitUsername => Configuration["RabbitMq:Username"] ?? "skillforge";
-
-    public string RabbitPassword => Configuration["RabbitMq:Password"] ?? "skillforge";
+    /// <summary>The broker connection of the <c>RabbitMq</c> section: the operator's own user, not the worker's.</summary>
+    public RabbitMqOptions Rabbit => Configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
 
     /// <summary>Starts a bus with <see cref="SkillForgeClient"/>; dispose the host to stop it.</summary>
     public async Task<IHost> StartBusAsync(TimeSpan requestTimeout, CancellationToken cancellationToken)
@@ -50,12 +44,7 @@ public sealed class CliEnvironment(TextReader input, TextWriter output, IConfigu
             bus.DisableUsageTelemetry(); // as the worker does (WorkerHostingExtensions)
             bus.UsingRabbitMq((context, rabbit) =>
             {
-                rabbit.Host(RabbitHost, (ushort)RabbitPort, RabbitVirtualHost, host =>
-                {
-                    host.Username(RabbitUsername);
-                    host.Password(RabbitPassword);
-                    host.ConnectionName("skillforge-cli");
-                });
+                rabbit.UseSkillForgeBroker(Rabbit, "skillforge-cli");
                 rabbit.ConfigureEndpoints(context);
             });
         });

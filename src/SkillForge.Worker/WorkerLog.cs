@@ -67,4 +67,8 @@ internal static partial class WorkerLog
     [LoggerMessage(EventId = 2040, Level = LogLevel.Warning,
         Message = "Sending {What} did not complete within {Timeout}; given up (the message is retried)")]
     public static partial void SendTimedOut(ILogger logger, string what, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 2050, Level = LogLevel.Warning,
+        Message = "Refused {MessageType} {MessageId}: {Reason} ({Detail}); dropped with nothing changed")]
+    public static partial void MessageRefused(ILogger logger, string messageType, Guid? messageId, string reason, string detail);
 }

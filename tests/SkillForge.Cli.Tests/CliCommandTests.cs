@@ -80,6 +80,25 @@ public sealed class CliCommandTests(RealWorkerFixture worker) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task Should_refuse_a_real_cleanup_dated_in_the_future_without_sending_it()
+    {
+        var (exit, output) = await CliRunner.RunAsync("", "cleanup", "--as-of", "2100-01-01T00:00:00Z", "--yes");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--dry-run", output);
+    }
+
+    [Fact]
+    public async Task Should_ask_before_a_real_cleanup_with_an_explicit_date_and_send_nothing_on_no()
+    {
+        var (exit, output) = await CliRunner.RunAsync("n\n", "cleanup", "--as-of", "2020-01-01T00:00:00Z");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("[y/N]", output);
+        Assert.Contains("Nothing sent.", output);
+    }
+
+    [Fact]
     public async Task Should_redrive_a_turn_forced_into_the_error_queue()
     {
         var tenant = TestIds.Tenant();
@@ -181,8 +200,8 @@ public sealed class CliCommandTests(RealWorkerFixture worker) : IClassFixture<Re
         {
             HostName = TestServers.RabbitMqHost,
             VirtualHost = TestServers.RabbitMqVirtualHost,
-            UserName = TestServers.RabbitMqUsername,
-            Password = TestServers.RabbitMqPassword,
+            UserName = TestServers.RabbitMqWorker.Name,
+            Password = TestServers.RabbitMqWorker.Password,
         };
         await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
@@ -199,6 +218,9 @@ public sealed class CliCommandTests(RealWorkerFixture worker) : IClassFixture<Re
             sentTime = DateTime.UtcNow,
         });
         var properties = new BasicProperties { ContentType = "application/vnd.masstransit+json", Persistent = true };
-        await channel.BasicPublishAsync("", errorQueue, mandatory: true, properties, Encoding.UTF8.GetBytes(envelope));
+        // Through an exchange of the queue's name, as MassTransit binds one: nobody may publish to the default exchange.
+        await channel.ExchangeDeclareAsync(errorQueue, ExchangeType.Fanout, durable: true);
+        await channel.QueueBindAsync(errorQueue, errorQueue, "");
+        await channel.BasicPublishAsync(errorQueue, "", mandatory: true, properties, Encoding.UTF8.GetBytes(envelope));
     }
 }

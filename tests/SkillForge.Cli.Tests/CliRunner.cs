@@ -12,7 +12,8 @@ internal static class CliRunner
     /// <summary>As <see cref="RunAsync"/>, with <paramref name="settings"/> over the test servers' configuration.</summary>
     public static async Task<(int ExitCode, string Output)> RunWithAsync(IDictionary<string, string?> settings, string input, params string[] args)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(TestServers.AsConfiguration()).AddInMemoryCollection(settings).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(TestServers.AsConfiguration())
+            .AddInMemoryCollection(TestServers.As(TestServers.RabbitMqOperator)).AddInMemoryCollection(settings).Build();
         var output = new StringWriter();
         var exitCode = await CliApp.RunAsync(args, new CliEnvironment(new StringReader(input), output, configuration));
         return (exitCode, output.ToString());

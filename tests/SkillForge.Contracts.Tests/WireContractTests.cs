@@ -33,6 +33,7 @@ public sealed class WireContractTests
         { typeof(SessionList), "string TenantId, IReadOnlyList<SessionListItem> Sessions, string? NextAfter" },
         { typeof(SessionListItem), "string SessionId, string State, string Status, string? SkillName, long Version, int MessageCount, DateTimeOffset LastActivityAt" },
         { typeof(ListSessionsRejected), "string TenantId, string Code, string Reason" },
+        { typeof(CleanupRefused), "DateTimeOffset AsOf, bool DryRun, string Code, string Reason" },
     };
 
     [Theory]
@@ -49,9 +50,9 @@ public sealed class WireContractTests
     public void Should_keep_the_queue_names_operators_know()
     {
         Assert.Equal(
-            ["skillforge-chat-turns", "skillforge-session-history", "skillforge-session-erasure", "skillforge-cleanup"],
-            new[] { SkillForgeQueues.ChatTurns, SkillForgeQueues.SessionHistory, SkillForgeQueues.SessionErasure, SkillForgeQueues.Cleanup });
-        Assert.Equal(new Uri("exchange:skillforge-chat-turns"), SkillForgeQueues.Address(SkillForgeQueues.ChatTurns));
+            ["skillforge-chat-turns", "skillforge-session-history", "skillforge-session-erasure", "skillforge-cleanup", "skillforge-operations"],
+            new[] { SkillForgeQueues.ChatTurns, SkillForgeQueues.SessionHistory, SkillForgeQueues.SessionErasure, SkillForgeQueues.Cleanup, SkillForgeQueues.Operations });
+        Assert.Equal(new Uri("exchange:skillforge-chat-turns.in"), SkillForgeQueues.Address(SkillForgeQueues.ChatTurns));
     }
 
     private static void AssertRecord(Type message, string fields, string expectedNamespace)

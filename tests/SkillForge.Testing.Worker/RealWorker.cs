@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using SkillForge.Broker;
 using SkillForge.Client;
 using SkillForge.Testing;
 using SkillForge.Worker.Hosting;
@@ -41,7 +42,8 @@ public static class RealWorker
     }
 
     /// <summary>An upstream service: its own bus on the same broker, with <see cref="SkillForgeClient"/>.</summary>
-    public static async Task<IHost> StartUpstreamAsync(string? virtualHost = null)
+    /// <param name="user">The broker user it connects as; an upstream service's by default.</param>
+    public static async Task<IHost> StartUpstreamAsync(string? virtualHost = null, BrokerUser? user = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddMassTransit(bus =>
@@ -50,11 +52,14 @@ public static class RealWorker
             bus.DisableUsageTelemetry();
             bus.UsingRabbitMq((context, rabbit) =>
             {
-                rabbit.Host(TestServers.RabbitMqHost, virtualHost ?? TestServers.RabbitMqVirtualHost, host =>
+                rabbit.UseSkillForgeBroker(new RabbitMqOptions
                 {
-                    host.Username(TestServers.RabbitMqUsername);
-                    host.Password(TestServers.RabbitMqPassword);
-                });
+                    Host = TestServers.RabbitMqHost,
+                    Port = TestServers.RabbitMqPort,
+                    VirtualHost = virtualHost ?? TestServers.RabbitMqVirtualHost,
+                    Username = (user ?? TestServers.RabbitMqUpstream).Name,
+                    Password = (user ?? TestServers.RabbitMqUpstream).Password,
+                }, "skillforge-test-upstream");
                 rabbit.ConfigureEndpoints(context);
             });
         });

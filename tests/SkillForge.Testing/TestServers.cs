@@ -20,9 +20,17 @@ public static class TestServers
 
     public static string RabbitMqVirtualHost { get; } = FromEnvironment("RabbitMq__VirtualHost", "skillforge");
 
-    public static string RabbitMqUsername { get; } = FromEnvironment("RabbitMq__Username", "skillforge");
+    /// <summary>The worker's broker user (and the one AsConfiguration gives every worker host built in tests).</summary>
+    public static BrokerUser RabbitMqWorker { get; } = new(
+        FromEnvironment("RabbitMq__Username", "skillforge-worker"), FromEnvironment("RabbitMq__Password", "skillforge-worker"));
 
-    public static string RabbitMqPassword { get; } = FromEnvironment("RabbitMq__Password", "skillforge");
+    /// <summary>An upstream service's broker user: what the typed client connects as.</summary>
+    public static BrokerUser RabbitMqUpstream { get; } = new(
+        FromEnvironment("SKILLFORGE_TEST_UPSTREAM_USER", "skillforge-upstream"), FromEnvironment("SKILLFORGE_TEST_UPSTREAM_PASSWORD", "skillforge-upstream"));
+
+    /// <summary>The operator's broker user: what the CLI connects as.</summary>
+    public static BrokerUser RabbitMqOperator { get; } = new(
+        FromEnvironment("SKILLFORGE_TEST_OPERATOR_USER", "skillforge-operator"), FromEnvironment("SKILLFORGE_TEST_OPERATOR_PASSWORD", "skillforge-operator"));
 
     /// <summary>The management HTTP API, for tests that create a virtual host of their own.</summary>
     public static Uri RabbitMqManagement { get; } = new(FromEnvironment("RabbitMq__Management", "http://127.0.0.1:15672/"));
@@ -40,9 +48,13 @@ public static class TestServers
         new("RabbitMq:Host", RabbitMqHost),
         new("RabbitMq:Port", RabbitMqPort.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         new("RabbitMq:VirtualHost", RabbitMqVirtualHost),
-        new("RabbitMq:Username", RabbitMqUsername),
-        new("RabbitMq:Password", RabbitMqPassword),
+        new("RabbitMq:Username", RabbitMqWorker.Name),
+        new("RabbitMq:Password", RabbitMqWorker.Password),
     ];
+
+    /// <summary>The <c>RabbitMq</c> user and password keys for <paramref name="user"/>, over <see cref="AsConfiguration"/>'s.</summary>
+    public static IDictionary<string, string?> As(BrokerUser user) =>
+        new Dictionary<string, string?> { ["RabbitMq:Username"] = user.Name, ["RabbitMq:Password"] = user.Password };
 
     private static string FromEnvironment(string name, string fallback) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : fallback;

@@ -27,9 +27,26 @@ public sealed class TestVirtualHost : IAsyncDisposable
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TestServers.RabbitMqAdminUsername}:{TestServers.RabbitMqAdminPassword}")));
         var name = $"skillforge-test-{Guid.NewGuid():N}";
         (await http.PutAsJsonAsync($"api/vhosts/{name}", new { description = "a test's own" })).EnsureSuccessStatusCode();
-        (await http.PutAsJsonAsync($"api/permissions/{name}/{TestServers.RabbitMqUsername}",
-            new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+        foreach (var permission in ProductionPermissions())
+        {
+            (await http.PutAsJsonAsync($"api/permissions/{name}/{permission.GetProperty("user").GetString()}", new
+            {
+                configure = permission.GetProperty("configure").GetString(),
+                write = permission.GetProperty("write").GetString(),
+                read = permission.GetProperty("read").GetString(),
+            })).EnsureSuccessStatusCode();
+        }
         return new TestVirtualHost(http, name);
+    }
+
+    /// <summary>Every party gets the permissions it has on the real virtual host, read from the file the broker loads.</summary>
+    private static IEnumerable<System.Text.Json.JsonElement> ProductionPermissions()
+    {
+        var definitions = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "ops", "rabbitmq", "definitions.json")));
+        return definitions.RootElement.GetProperty("permissions").EnumerateArray()
+            .Where(p => p.GetProperty("vhost").GetString() == TestServers.RabbitMqVirtualHost)
+            .Select(p => p.Clone())
+            .ToList();
     }
 
     /// <summary>Points a worker (or any host reading the <c>RabbitMq</c> section) at this virtual host.</summary>

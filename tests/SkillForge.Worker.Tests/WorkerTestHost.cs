@@ -7,6 +7,7 @@ using SkillForge.Client;
 using SkillForge.Sessions;
 using SkillForge.Testing;
 using SkillForge.Worker.Hosting;
+using SkillForge.Worker.Security;
 
 namespace SkillForge.Worker.Tests;
 
@@ -30,6 +31,7 @@ internal static class WorkerTestHost
         builder.AddSessionStorage();
         builder.AddSkillAgent();
         builder.Services.AddSkillForgeApplication();
+        builder.Services.AddSingleton<ISenderIdentity, HarnessSenderIdentity>();
         builder.Services.AddMassTransitTestHarness(harness =>
         {
             harness.AddSkillForgeConsumers();

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using SkillForge.Broker;
 using SkillForge.Contracts;
+using SkillForge.Contracts.Operations;
 using SkillForge.Contracts.Queues;
 using Spectre.Console;
 
@@ -10,38 +12,72 @@ namespace SkillForge.Cli.Commands;
 /// <summary>Sends <see cref="CleanupSessions"/> by hand and waits for the worker's <see cref="SessionsCleanedUp"/>.</summary>
 internal static class CleanupCommand
 {
+    /// <summary>As the worker allows by default: clocks of two machines differ a little.</summary>
+    private static readonly TimeSpan FutureSkew = TimeSpan.FromMinutes(5);
+
     public static Command Create(CliEnvironment environment)
     {
         var asOf = new Option<DateTimeOffset?>("--as-of") { Description = "Apply the retention rules as of this moment (default now), e.g. 2026-12-01T03:00:00Z" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Count what would happen and change nothing" };
         var json = CliOptions.Json();
         var timeout = CliOptions.Timeout(300);
-        var command = new Command("cleanup", "Run the retention policy now") { asOf, dryRun, json, timeout };
+        var yes = CliOptions.Yes();
+        var command = new Command("cleanup", "Run the retention policy now") { asOf, dryRun, json, timeout, yes };
         command.SetAction(async (result, cancellationToken) =>
         {
-            using var bus = await environment.StartBusAsync(result.GetValue(timeout), cancellationToken);
             var moment = result.GetValue(asOf) ?? DateTimeOffset.UtcNow;
-            var done = new TaskCompletionSource<SessionsCleanedUp>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var isDryRun = result.GetValue(dryRun);
+            // The worker refuses these too; saying so here spares a round trip and explains it where the operator looks.
+            if (!isDryRun && moment > DateTimeOffset.UtcNow + FutureSkew)
+            {
+                await environment.Output.WriteLineAsync($"--as-of {moment:u} is in the future: a real cleanup would abandon and purge what is " +
+                    "still live. Add --dry-run to see what it would do.");
+                return ExitCodes.Usage;
+            }
+            if (!isDryRun && result.GetValue(asOf) is not null && !result.GetValue(yes) &&
+                !await CliOptions.ConfirmAsync(environment, $"Apply the retention policy for every tenant as of {moment:u}?"))
+            {
+                await environment.Output.WriteLineAsync("Nothing sent.");
+                return ExitCodes.Ok;
+            }
+            using var bus = await environment.StartBusAsync(result.GetValue(timeout), cancellationToken);
+            var done = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
             var busControl = bus.Services.GetRequiredService<IBus>();
-            // A temporary queue bound to the event's exchange: this CLI hears the report of its own run.
-            var handle = busControl.ConnectReceiveEndpoint(new TemporaryEndpointDefinition(), DefaultEndpointNameFormatter.Instance, endpoint =>
+            // A private temporary queue bound to the events' exchanges: this CLI hears the outcome of its own run.
+            var handle = busControl.ConnectPrivateEndpoint(environment.Rabbit.Username, "cleanup-report", endpoint =>
+            {
                 endpoint.Handler<SessionsCleanedUp>(context =>
                 {
-                    if (context.Message.AsOf == moment && context.Message.DryRun == result.GetValue(dryRun))
+                    if (context.Message.AsOf == moment && context.Message.DryRun == isDryRun)
                     {
                         done.TrySetResult(context.Message);
                     }
                     return Task.CompletedTask;
-                }));
+                });
+                endpoint.Handler<CleanupRefused>(context =>
+                {
+                    if (context.Message.AsOf == moment && context.Message.DryRun == isDryRun)
+                    {
+                        done.TrySetResult(context.Message);
+                    }
+                    return Task.CompletedTask;
+                });
+            });
             await handle.Ready;
             try
             {
                 var endpoint = await busControl.GetSendEndpoint(SkillForgeQueues.Address(SkillForgeQueues.Cleanup));
-                await endpoint.Send(new CleanupSessions(moment, result.GetValue(dryRun)), cancellationToken);
+                await endpoint.Send(new CleanupSessions(moment, isDryRun), cancellationToken);
                 var waiting = done.Task.WaitAsync(result.GetValue(timeout), cancellationToken);
-                var report = await CliOutput.LiveAsync(environment, result.GetValue(json),
+                var outcome = await CliOutput.LiveAsync(environment, result.GetValue(json),
                     console => console.Status().StartAsync($"Cleanup as of {moment:u} sent; waiting for the worker's report…", _ => waiting),
                     () => waiting);
+                if (outcome is CleanupRefused refused)
+                {
+                    await environment.Output.WriteLineAsync($"The worker refused the cleanup ({refused.Code}): {refused.Reason}");
+                    return ExitCodes.RejectedOrNotFound;
+                }
+                var report = (SessionsCleanedUp)outcome;
                 if (result.GetValue(json))
                 {
                     await CliOutput.JsonAsync(environment, report);

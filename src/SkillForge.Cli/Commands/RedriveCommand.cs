@@ -22,13 +22,14 @@ internal static class RedriveCommand
         {
             var target = result.GetValue(queue)!;
             var source = $"{target}_error";
+            var rabbit = environment.Rabbit;
             var factory = new ConnectionFactory
             {
-                HostName = environment.RabbitHost,
-                Port = environment.RabbitPort,
-                VirtualHost = environment.RabbitVirtualHost,
-                UserName = environment.RabbitUsername,
-                Password = environment.RabbitPassword,
+                HostName = rabbit.Host,
+                Port = rabbit.Port,
+                VirtualHost = rabbit.VirtualHost,
+                UserName = rabbit.Username,
+                Password = rabbit.Password,
                 ClientProvidedName = "skillforge-cli-redrive",
             };
             await using var connection = await factory.CreateConnectionAsync(cancellationToken);
@@ -55,11 +56,13 @@ internal static class RedriveCommand
                 var moved = 0;
                 while (moved < waiting && await channel.BasicGetAsync(source, autoAck: false, cancellationToken) is { } message)
                 {
-                    var properties = new BasicProperties(message.BasicProperties);
-                    // MassTransit's queues are bound to an exchange of the same name; publishing there reaches the queue.
+                    // The operator resends it: the broker refuses a user_id other than this connection's, and the worker
+                    // acts on operator and internal messages only from the sender it names.
+                    var properties = new BasicProperties(message.BasicProperties) { UserId = rabbit.Username };
                     // Publisher confirms are on: the publish returns once the broker has the copy, and only then is
                     // the original acknowledged, so a failure in between leaves a duplicate, never a loss.
-                    await channel.BasicPublishAsync(target, "", mandatory: true, properties, message.Body, cancellationToken);
+                    await channel.BasicPublishAsync(SkillForgeQueues.InboundExchange(target), "", mandatory: true, properties, message.Body,
+                        cancellationToken);
                     await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
                     moved++;
                     onMoved();

@@ -27,30 +27,42 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
         return entry
         """);
 
+    // Every script that writes, marks or evicts first checks that the entry is this session's (fields t and s): the
+    // key format makes two sessions sharing a key impossible, and this keeps a bug in it from mixing two tenants' data.
+    private const string Foreign = """
+        local function foreign(key, tenant, session)
+            local id = redis.call('HMGET', key, 't', 's')
+            return id[1] ~= false and (id[1] ~= tenant or id[2] ~= session)
+        end
+        """;
+
     // Compare-on-version: an older writer (a slow instance, a replayed write) never overwrites a newer entry, and
     // nothing but the write-behind calls below changes a pending one.
-    private static readonly LuaScript SetScript = LuaScript.Prepare("""
+    private static readonly LuaScript SetScript = LuaScript.Prepare(Foreign + "\n" + """
+        if foreign(@key, @tenant, @session) then return 0 end
         local current = redis.call('HGET', @key, 'v')
         if current and (tonumber(current) > tonumber(@version) or redis.call('HEXISTS', @key, 'p') == 1) then
             if redis.call('HEXISTS', @key, 'p') == 0 then redis.call('PEXPIRE', @key, @ttl) end
             return 0
         end
-        redis.call('HSET', @key, 'v', @version, 'd', @data)
+        redis.call('HSET', @key, 'v', @version, 'd', @data, 't', @tenant, 's', @session)
         redis.call('PEXPIRE', @key, @ttl)
         return 1
         """);
 
     // Write-behind: take the next version only if the entry is still at the version the turn was computed from.
-    private static readonly LuaScript ReserveScript = LuaScript.Prepare("""
+    private static readonly LuaScript ReserveScript = LuaScript.Prepare(Foreign + "\n" + """
+        if foreign(@key, @tenant, @session) then return 0 end
         local current = redis.call('HGET', @key, 'v')
         if not current or tonumber(current) ~= tonumber(@expected) then return 0 end
-        redis.call('HSET', @key, 'v', @version, 'd', @data, 'p', '1')
+        redis.call('HSET', @key, 'v', @version, 'd', @data, 'p', '1', 't', @tenant, 's', @session)
         redis.call('PEXPIRE', @key, @hold)
         return 1
         """);
 
     // Undo a reservation whose write could not be queued, if nothing has moved past it since.
-    private static readonly LuaScript ReleaseScript = LuaScript.Prepare("""
+    private static readonly LuaScript ReleaseScript = LuaScript.Prepare(Foreign + "\n" + """
+        if foreign(@key, @tenant, @session) then return 0 end
         local current = redis.call('HGET', @key, 'v')
         if not current or tonumber(current) ~= tonumber(@reserved) then return 0 end
         redis.call('HSET', @key, 'v', @version, 'd', @data)
@@ -62,7 +74,8 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
         """);
 
     // The queued write of this version is in PostgreSQL: unless a newer one is pending, back to an ordinary entry.
-    private static readonly LuaScript MarkAppliedScript = LuaScript.Prepare("""
+    private static readonly LuaScript MarkAppliedScript = LuaScript.Prepare(Foreign + "\n" + """
+        if foreign(@key, @tenant, @session) then return 0 end
         local current = redis.call('HGET', @key, 'v')
         if current and tonumber(current) == tonumber(@version) and redis.call('HEXISTS', @key, 'p') == 1 then
             redis.call('HDEL', @key, 'p')
@@ -72,13 +85,22 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
         return 0
         """);
 
-    // Drops every entry named in KEYS except pending ones; one key for RemoveAsync, a cleanup batch's for RemoveManyAsync.
-    private const string RemoveScript = """
+    // Drops every entry named in KEYS except pending ones (ARGV: each key's tenant and session, in pairs); one key for
+    // RemoveAsync, a cleanup batch's for RemoveManyAsync.
+    private const string RemoveScript = Foreign + "\n" + """
         local removed = 0
-        for _, key in ipairs(KEYS) do
-            if redis.call('HEXISTS', key, 'p') == 0 then removed = removed + redis.call('DEL', key) end
+        for i, key in ipairs(KEYS) do
+            if not foreign(key, ARGV[2 * i - 1], ARGV[2 * i]) and redis.call('HEXISTS', key, 'p') == 0 then
+                removed = removed + redis.call('DEL', key)
+            end
         end
         return removed
+        """;
+
+    // Erasure and purges: drops the entry, pending or not, if it is this session's.
+    private const string RemoveAnywayScript = Foreign + "\n" + """
+        if foreign(KEYS[1], ARGV[1], ARGV[2]) then return 0 end
+        return redis.call('DEL', KEYS[1])
         """;
 
     private readonly SessionStoreOptions _options = options.Value;
@@ -87,8 +109,13 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
     /// <summary>Raised for every lookup and failure, so the worker's metrics can count them without this project knowing the meter.</summary>
     public event Action<CacheEvent>? Observed;
 
-    /// <summary>The key of a session: the braces are a hash tag, so one session's keys share a Redis Cluster slot.</summary>
-    public static string KeyOf(SessionKey key) => $"skillforge:session:{{{key.TenantId}:{key.SessionId}}}";
+    /// <summary>
+    /// The key of a session: <c>skillforge:session:v2:{len:tenant:session}</c>, the tenant id prefixed by its length so
+    /// that no two (tenant, session) pairs share a key (ids may contain ':'). The braces are a hash tag, so one
+    /// session's keys share a Redis Cluster slot. Keys of the earlier format (without v2) are simply never read again
+    /// and expire with their TTL.
+    /// </summary>
+    public static string KeyOf(SessionKey key) => $"skillforge:session:v2:{{{key.TenantId.Length}:{key.TenantId}:{key.SessionId}}}";
 
     /// <summary>The cached session, or null on a miss, an unreadable entry or any Redis failure.</summary>
     public async Task<StoredSession?> GetAsync(SessionKey key) => (await GetEntryAsync(key))?.Session;
@@ -148,6 +175,8 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
             var written = await redis.GetDatabase().ScriptEvaluateAsync(SetScript, new
             {
                 key = (RedisKey)KeyOf(session.Key),
+                tenant = session.Key.TenantId,
+                session = session.Key.SessionId,
                 version = session.Version,
                 data,
                 ttl = (long)_options.CacheTtl.TotalMilliseconds,
@@ -169,7 +198,7 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
     {
         try
         {
-            await redis.GetDatabase().ScriptEvaluateAsync(RemoveScript, [(RedisKey)KeyOf(key)]);
+            await redis.GetDatabase().ScriptEvaluateAsync(RemoveScript, [(RedisKey)KeyOf(key)], [key.TenantId, key.SessionId]);
             return true;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
@@ -189,11 +218,13 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
     {
         var database = redis.GetDatabase();
         var isCluster = redis.GetServers().Any(server => server.ServerType == ServerType.Cluster);
-        var calls = RemoveManyCalls(keys.Select(key => (RedisKey)KeyOf(key)), isCluster ? redis.HashSlot : null).ToList();
+        var sessionOf = keys.DistinctBy(KeyOf).ToDictionary(key => (RedisKey)KeyOf(key));
+        var calls = RemoveManyCalls(sessionOf.Keys, isCluster ? redis.HashSlot : null).ToList();
         var failed = 0;
         foreach (var wave in calls.Chunk(RemoveManyCallsInFlight))
         {
-            var removals = wave.Select(call => database.ScriptEvaluateAsync(RemoveScript, call)).ToList();
+            var removals = wave.Select(call => database.ScriptEvaluateAsync(RemoveScript, call,
+                call.SelectMany(key => new RedisValue[] { sessionOf[key].TenantId, sessionOf[key].SessionId }).ToArray())).ToList();
             try
             {
                 await Task.WhenAll(removals);
@@ -233,6 +264,8 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
         var reserved = await redis.GetDatabase().ScriptEvaluateAsync(ReserveScript, new
         {
             key = (RedisKey)KeyOf(newest.Key),
+            tenant = newest.Key.TenantId,
+            session = newest.Key.SessionId,
             expected = expectedVersion,
             version = newest.Version,
             data,
@@ -253,6 +286,8 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
             var released = await redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, new
             {
                 key = (RedisKey)KeyOf(previous.Session.Key),
+                tenant = previous.Session.Key.TenantId,
+                session = previous.Session.Key.SessionId,
                 reserved = reservedVersion,
                 version = previous.Session.Version,
                 data,
@@ -280,6 +315,8 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
             var cleared = await redis.GetDatabase().ScriptEvaluateAsync(MarkAppliedScript, new
             {
                 key = (RedisKey)KeyOf(key),
+                tenant = key.TenantId,
+                session = key.SessionId,
                 version,
                 ttl = (long)_options.CacheTtl.TotalMilliseconds,
             });
@@ -298,7 +335,7 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
     /// </summary>
     public async Task RemoveOrThrowAsync(SessionKey key)
     {
-        await redis.GetDatabase().KeyDeleteAsync(KeyOf(key));
+        await redis.GetDatabase().ScriptEvaluateAsync(RemoveAnywayScript, [(RedisKey)KeyOf(key)], [key.TenantId, key.SessionId]);
     }
 
     /// <summary>Whether a Redis failure is still inside its break period.</summary>

@@ -37,6 +37,7 @@ public static class SessionsHostingExtensions
         builder.Services.AddSingleton(_ => new MaintenanceDatabase(BuildDataSource(postgresAdmin, "skillforge-maintenance")));
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectRedis(redis));
         builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton<RefusalAudit>();
         builder.Services.AddSingleton<SessionCache>();
         builder.Services.AddSingleton<SchemaMigrator>();
         builder.Services.TryAddSingleton(TimeProvider.System);

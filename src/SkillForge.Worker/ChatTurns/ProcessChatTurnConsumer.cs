@@ -3,6 +3,7 @@ using MassTransit;
 using SkillForge.Contracts;
 using SkillForge.Worker.Hosting;
 using SkillForge.Worker.Observability;
+using SkillForge.Worker.Security;
 
 namespace SkillForge.Worker.ChatTurns;
 
@@ -12,10 +13,12 @@ public sealed class ProcessChatTurnConsumer(ChatTurnHandler handler, SendDeadlin
     public async Task Consume(ConsumeContext<ProcessChatTurn> context)
     {
         var turn = context.Message;
+        // Ids reach the logs before they are validated: control characters (CR, LF, ANSI) are shown, not written.
+        var (tenant, session) = (LogText.Escape(turn.TenantId ?? ""), LogText.Escape(turn.SessionId ?? ""));
         using var scope = logger.BeginScope(new Dictionary<string, object?>
         {
-            ["TenantId"] = turn.TenantId,
-            ["SessionId"] = turn.SessionId,
+            ["TenantId"] = tenant,
+            ["SessionId"] = session,
             ["TurnId"] = turn.TurnId,
             ["MessageId"] = context.MessageId,
         });
@@ -29,14 +32,14 @@ public sealed class ProcessChatTurnConsumer(ChatTurnHandler handler, SendDeadlin
         {
             // Retried by the endpoint's policy; the last failure lands in skillforge-chat-turns_error.
             metrics.TurnFailed(Stopwatch.GetElapsedTime(started).TotalSeconds);
-            WorkerLog.TurnFailed(logger, e, turn.TurnId, turn.TenantId, turn.SessionId);
+            WorkerLog.TurnFailed(logger, e, turn.TurnId, tenant, session);
             throw;
         }
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 
         if (outcome.Replied is { } replied)
         {
-            WorkerLog.TurnReplied(logger, turn.TurnId, turn.TenantId, turn.SessionId, "replied", replied.State, replied.Version,
+            WorkerLog.TurnReplied(logger, turn.TurnId, tenant, session, "replied", replied.State, replied.Version,
                 replied.Resumed, replied.Replayed, elapsed);
             metrics.TurnReplied(elapsed / 1000, replied.Replayed);
             await sends.WithinAsync(context.RespondAsync(replied), $"the reply to turn {turn.TurnId}");
@@ -46,9 +49,9 @@ public sealed class ProcessChatTurnConsumer(ChatTurnHandler handler, SendDeadlin
         var rejected = outcome.Rejected!;
         if (outcome.Cause is not null)
         {
-            WorkerLog.CorruptSession(logger, outcome.Cause, turn.TenantId, turn.SessionId, turn.TurnId);
+            WorkerLog.CorruptSession(logger, outcome.Cause, tenant, session, turn.TurnId);
         }
-        WorkerLog.TurnRejected(logger, turn.TurnId, rejected.TenantId, rejected.SessionId, rejected.Code, elapsed);
+        WorkerLog.TurnRejected(logger, turn.TurnId, tenant, session, rejected.Code, elapsed);
         metrics.TurnRejected(elapsed / 1000, rejected.Code);
         await sends.WithinAsync(context.RespondAsync(rejected), $"the rejection of turn {turn.TurnId}");
     }

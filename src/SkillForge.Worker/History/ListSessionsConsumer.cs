@@ -2,14 +2,22 @@ using MassTransit;
 using SkillForge.Contracts.Operations;
 using SkillForge.Sessions;
 using SkillForge.Worker.Hosting;
+using SkillForge.Worker.Security;
 
 namespace SkillForge.Worker.History;
 
-/// <summary>Answers an operator's page of a tenant's sessions from PostgreSQL, or says what is wrong with the request.</summary>
-public sealed class ListSessionsConsumer(SessionStore store, SendDeadline sends) : IConsumer<ListSessions>
+/// <summary>
+/// Answers an operator's page of a tenant's sessions from PostgreSQL, or says what is wrong with the request. Only
+/// the operator may list: a listing names every session of a tenant, which no upstream service needs.
+/// </summary>
+public sealed class ListSessionsConsumer(SessionStore store, SenderCheck senders, SendDeadline sends) : IConsumer<ListSessions>
 {
     public async Task Consume(ConsumeContext<ListSessions> context)
     {
+        if (!await senders.AllowAsync(context, TrustedParties.Operator))
+        {
+            return;
+        }
         var request = context.Message;
         IReadOnlyList<SessionSummary> sessions;
         try

@@ -1,14 +1,12 @@
-using MassTransit;
+using Microsoft.Extensions.Options;
 using SkillForge.Contracts.Queues;
+using SkillForge.Worker.Hosting;
 
 namespace SkillForge.Worker.History;
 
 /// <summary>
-/// Listing shares the reads' endpoint (<c>skillforge-session-history</c>): no queue of its own to declare and watch.
-/// The endpoint's policies (quorum queue, prefetch, retries) are configured once, by
-/// <see cref="GetSessionHistoryConsumerDefinition"/>; configuring them here again would nest a second retry filter.
+/// Listing is an operator request, so it has a queue of its own (<c>skillforge-operations</c>) that only the operator's
+/// broker user may send to, apart from the history reads that upstream services send.
 /// </summary>
-public sealed class ListSessionsConsumerDefinition : ConsumerDefinition<ListSessionsConsumer>
-{
-    public ListSessionsConsumerDefinition() => EndpointName = SkillForgeQueues.SessionHistory;
-}
+public sealed class ListSessionsConsumerDefinition(IOptions<WorkerOptions> options)
+    : SkillForgeConsumerDefinition<ListSessionsConsumer>(options.Value, SkillForgeQueues.Operations);

@@ -13,16 +13,19 @@ public abstract class SkillForgeConsumerDefinition<TConsumer> : ConsumerDefiniti
     protected SkillForgeConsumerDefinition(WorkerOptions options, string queue, int? concurrentMessageLimit = null)
     {
         Options = options;
+        Queue = queue;
         EndpointName = queue;
         ConcurrentMessageLimit = concurrentMessageLimit;
     }
 
     protected WorkerOptions Options { get; }
 
+    protected string Queue { get; }
+
     protected sealed override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<TConsumer> consumerConfigurator, IRegistrationContext context)
     {
-        EndpointPolicies.Apply(endpointConfigurator, Options);
+        EndpointPolicies.Apply(endpointConfigurator, Queue, Options);
         endpointConfigurator.UseMessageRetry(TransientFaults.Configure);
         Configure(endpointConfigurator, consumerConfigurator);
     }

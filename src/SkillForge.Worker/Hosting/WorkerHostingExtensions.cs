@@ -1,10 +1,13 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SkillForge.Broker;
 using SkillForge.Worker.ChatTurns;
 using SkillForge.Worker.Cleanup;
 using SkillForge.Worker.Erasure;
 using SkillForge.Worker.History;
 using SkillForge.Worker.Observability;
+using SkillForge.Worker.Security;
 using SkillForge.Worker.WriteBehind;
 
 namespace SkillForge.Worker.Hosting;
@@ -19,7 +22,6 @@ public static class WorkerHostingExtensions
     {
         var services = builder.Services;
         services.AddSkillForgeApplication();
-        services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var stopTimeout = builder.Configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>()?.StopTimeout ?? new WorkerOptions().StopTimeout;
 
         // Hosted services start in registration order: the schema is current before the first message is consumed.
@@ -35,22 +37,7 @@ public static class WorkerHostingExtensions
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 var options = context.GetRequiredService<Microsoft.Extensions.Options.IOptions<RabbitMqOptions>>().Value;
-                rabbit.Host(options.Host, (ushort)options.Port, options.VirtualHost, host =>
-                {
-                    host.Username(options.Username);
-                    host.Password(options.Password);
-                    host.ConnectionName("skillforge-worker");
-                    if (options.ClusterNodes.Length > 0)
-                    {
-                        host.UseCluster(cluster =>
-                        {
-                            foreach (var node in options.ClusterNodes)
-                            {
-                                cluster.Node(node);
-                            }
-                        });
-                    }
-                });
+                rabbit.UseSkillForgeBroker(options, "skillforge-worker");
                 rabbit.ConfigureEndpoints(context);
             });
         });
@@ -88,6 +75,10 @@ public static class WorkerHostingExtensions
         services.AddSingleton<SendDeadline>();
         services.AddSingleton<WriteBehindQueue>();
         services.AddSingleton<SessionEraser>();
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<ISenderIdentity, BrokerSenderIdentity>();
+        services.AddSingleton<SenderCheck>();
         services.AddMetrics();
         services.AddSingleton<SessionStatusGauge>();
         services.AddSingleton<SkillForgeMetrics>();

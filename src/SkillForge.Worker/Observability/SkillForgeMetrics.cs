@@ -42,6 +42,7 @@ public sealed class SkillForgeMetrics : IDisposable
     private readonly Histogram<double> _cleanupDuration;
     private readonly Counter<long> _cleanupAuditLines;
     private readonly Counter<long> _writeBehind;
+    private readonly Counter<long> _refused;
 
     public SkillForgeMetrics(IMeterFactory meterFactory, SessionCache cache, SessionStatusGauge statusGauge)
     {
@@ -61,6 +62,8 @@ public sealed class SkillForgeMetrics : IDisposable
         _cleanupAuditLines = _meter.CreateCounter<long>("skillforge.cleanup.audit_lines", "{line}", "Audit lines deleted by cleanup past their retention");
         _writeBehind = _meter.CreateCounter<long>("skillforge.write_behind", "{write}",
             "Turns written behind while PostgreSQL was down, by stage (queued, applied, already_applied, deferred, dropped, conflict)");
+        _refused = _meter.CreateCounter<long>("skillforge.messages.refused", "{message}",
+            "Operator and internal messages refused (untrusted sender, bounds), by message type and reason");
         _meter.CreateObservableGauge("skillforge.sessions", statusGauge.Observe, "{session}", "Sessions stored, by status (refreshed at most every 30 s)");
         cache.Observed += e => _cache.Add(1, new KeyValuePair<string, object?>("result", e.ToString().ToLowerInvariant()));
     }
@@ -82,6 +85,9 @@ public sealed class SkillForgeMetrics : IDisposable
     public void Session(string transition) => _sessions.Add(1, new KeyValuePair<string, object?>("transition", transition));
 
     public void WriteBehind(string stage) => _writeBehind.Add(1, new KeyValuePair<string, object?>("stage", stage));
+
+    public void Refused(string messageType, string reason) =>
+        _refused.Add(1, new KeyValuePair<string, object?>("message", messageType), new KeyValuePair<string, object?>("reason", reason));
 
     public void ContextSize(int bytes) => _contextSize.Record(bytes);
 

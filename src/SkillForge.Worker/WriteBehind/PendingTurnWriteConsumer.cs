@@ -1,8 +1,10 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
 using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
 using SkillForge.Worker.Observability;
 using SkillForge.Worker.Resilience;
+using SkillForge.Worker.Security;
 
 namespace SkillForge.Worker.WriteBehind;
 
@@ -15,6 +17,8 @@ public sealed class PendingTurnWriteConsumer(
     SessionStore store,
     SessionCache cache,
     WriteBehindQueue queue,
+    SenderCheck senders,
+    IOptions<SecurityOptions> security,
     TimeProvider clock,
     SkillForgeMetrics metrics,
     ILogger<PendingTurnWriteConsumer> logger) : IConsumer<PendingTurnWrite>
@@ -22,13 +26,37 @@ public sealed class PendingTurnWriteConsumer(
     /// <summary>How often a write goes to the back of the queue waiting for its predecessor before it is given up on.</summary>
     public const int MaxDeferrals = 100;
 
+    public const string InvalidWrite = "invalid_write";
+
     public async Task Consume(ConsumeContext<PendingTurnWrite> context)
     {
+        // The worker queues these; an operator may send one back from _error (redrive). Nobody else.
+        if (!await senders.AllowAsync(context, TrustedParties.Worker | TrustedParties.Operator))
+        {
+            return;
+        }
+        try
+        {
+            await ApplyWhenPostgresIsUpAsync(context);
+        }
+        catch (RefusedPendingWriteException e)
+        {
+            await senders.RefuseAsync(context, InvalidWrite, e.Problem);
+            throw;
+        }
+    }
+
+    private async Task ApplyWhenPostgresIsUpAsync(ConsumeContext<PendingTurnWrite> context)
+    {
         var turn = context.Message.Turn;
+        if (PendingWriteRules.Problem(turn, clock.GetUtcNow(), security.Value.ClockSkew) is { } problem)
+        {
+            throw new RefusedPendingWriteException(turn, problem);
+        }
         using var scope = logger.BeginScope(new Dictionary<string, object?>
         {
-            ["TenantId"] = turn.Key.TenantId,
-            ["SessionId"] = turn.Key.SessionId,
+            ["TenantId"] = LogText.Escape(turn.Key.TenantId),
+            ["SessionId"] = LogText.Escape(turn.Key.SessionId),
             ["TurnId"] = turn.TurnId,
         });
 
@@ -53,6 +81,7 @@ public sealed class PendingTurnWriteConsumer(
     private async Task ApplyAsync(PendingTurnWrite write, CancellationToken cancellationToken)
     {
         var turn = write.Turn;
+        await EnsureNotBackdatedAsync(turn, cancellationToken);
         var append = await store.AppendTurnAsync(turn, cancellationToken);
         // A conflict may still be this very write, applied by an earlier delivery: the TurnId says.
         if (append.Outcome == AppendOutcome.Conflict && await store.FindTurnAsync(turn.Key, turn.TurnId, cancellationToken) is null)
@@ -64,6 +93,20 @@ public sealed class PendingTurnWriteConsumer(
         await cache.MarkAppliedAsync(turn.Key, version);
         metrics.WriteBehind(append.Outcome == AppendOutcome.Appended ? "applied" : "already_applied");
         WorkerLog.WriteBehindApplied(logger, turn.TurnId, turn.Key.TenantId, turn.Key.SessionId, version);
+    }
+
+    /// <summary>
+    /// A write dated before the session's last activity (beyond the clock skew between instances) did not come from
+    /// that session's queue: a redelivery of one already applied is recognised by its turn id first.
+    /// </summary>
+    private async Task EnsureNotBackdatedAsync(TurnToAppend turn, CancellationToken cancellationToken)
+    {
+        if (await store.FindTurnAsync(turn.Key, turn.TurnId, cancellationToken) is null
+            && await store.LoadAsync(turn.Key, cancellationToken) is { } stored
+            && turn.At < stored.UpdatedAt - security.Value.ClockSkew)
+        {
+            throw new RefusedPendingWriteException(turn, $"it is dated {turn.At:o}, before the session's last activity at {stored.UpdatedAt:o}");
+        }
     }
 
     private async Task ResolveConflictAsync(PendingTurnWrite write, CancellationToken cancellationToken)

@@ -39,7 +39,7 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
         await using var connection = await _dataSource!.OpenConnectionAsync();
         var tables = (await connection.QueryAsync<string>(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")).ToList();
-        Assert.Equal(["cleanup_ticks", "schema_history", "session_audit", "sessions", "turns"], tables);
+        Assert.Equal(["cleanup_ticks", "refused_messages", "schema_history", "session_audit", "sessions", "turns"], tables);
         var rls = await connection.QueryAsync<string>("SELECT relname FROM pg_class WHERE relrowsecurity ORDER BY relname");
         Assert.Equal(["session_audit", "sessions", "turns"], rls);
         var views = await connection.QueryAsync<string>("SELECT viewname FROM pg_views WHERE schemaname = 'public'");

@@ -4,7 +4,9 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using SkillForge.Contracts;
+using SkillForge.Contracts.Operations;
 using SkillForge.Contracts.Queues;
 using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
@@ -12,6 +14,7 @@ using SkillForge.Sessions.Retention;
 using SkillForge.Testing;
 using SkillForge.Worker.ChatTurns;
 using SkillForge.Worker.Cleanup;
+using SkillForge.Worker.Security;
 using SkillForge.Worker.Tests.Observability;
 
 namespace SkillForge.Worker.Tests.Cleanup;
@@ -28,7 +31,11 @@ public sealed class CleanupSessionsConsumerTests : IAsyncLifetime
     [Fact]
     public async Task Should_purge_evict_from_redis_and_publish_the_counts()
     {
-        await using var host = new AsyncHost(await WorkerTestHost.StartAsync(settings: new Dictionary<string, string?>(_db.AsConfiguration())));
+        // A real run may not be dated in the future, so the worker's clock moves instead; it never runs by itself, so the
+        // rests between batches (timed by it) are off.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = new AsyncHost(await WorkerTestHost.StartAsync(s => s.AddSingleton<TimeProvider>(clock),
+            new Dictionary<string, string?>(_db.AsConfiguration()) { ["Retention:PauseBetweenBatches"] = "00:00:00" }));
         var harness = host.Services.GetRequiredService<ITestHarness>();
         var store = host.Services.GetRequiredService<SessionStore>();
         var cache = host.Services.GetRequiredService<SessionCache>();
@@ -40,11 +47,13 @@ public sealed class CleanupSessionsConsumerTests : IAsyncLifetime
         Assert.NotNull(await cache.GetAsync(key));
 
         // A hundred days on, the idle session is abandoned; a hundred and forty days on, it is purged.
-        await SendAsync(harness, new CleanupSessions(DateTimeOffset.UtcNow.AddDays(100), DryRun: false));
+        clock.Advance(TimeSpan.FromDays(100));
+        await SendAsync(harness, new CleanupSessions(clock.GetUtcNow(), DryRun: false));
         var abandoned = await NextReportAsync(harness, 1);
         Assert.Null(await cache.GetAsync(key));
         await cache.SetAsync((await store.LoadAsync(key, default))!);
-        await SendAsync(harness, new CleanupSessions(DateTimeOffset.UtcNow.AddDays(140), DryRun: false));
+        clock.Advance(TimeSpan.FromDays(40));
+        await SendAsync(harness, new CleanupSessions(clock.GetUtcNow(), DryRun: false));
         var purged = await NextReportAsync(harness, 2);
 
         Assert.Equal((1, 0, false), (abandoned.MarkedAbandoned, abandoned.DeletedSessions, abandoned.DryRun));
@@ -191,10 +200,74 @@ public sealed class CleanupSessionsConsumerTests : IAsyncLifetime
         return harness.Sent.Select<CleanupSessions>().First().Context.Message.AsOf!.Value;
     }
 
-    private static async Task SendAsync(ITestHarness harness, CleanupSessions message)
+    [Fact]
+    public async Task Should_refuse_a_real_run_dated_in_the_future_report_the_refusal_and_change_nothing()
+    {
+        await using var host = new AsyncHost(await WorkerTestHost.StartAsync(settings: new Dictionary<string, string?>(_db.AsConfiguration())));
+        var harness = host.Services.GetRequiredService<ITestHarness>();
+        var handler = host.Services.GetRequiredService<ChatTurnHandler>();
+        var tenant = TestIds.Tenant();
+        await handler.HandleAsync(new ProcessChatTurn(tenant, "s", Guid.NewGuid(), "I want a skill that formats SQL", null, DateTimeOffset.UtcNow), default);
+        var asOf = DateTimeOffset.UtcNow.AddDays(100);
+
+        await SendAsync(harness, new CleanupSessions(asOf, DryRun: false));
+        var refused = await NextAsync<CleanupRefused>(harness);
+
+        Assert.Equal((asOf, false, CleanupSessionsConsumer.AsOfInFuture), (refused.AsOf, refused.DryRun, refused.Code));
+        Assert.Empty(harness.Published.Select<SessionsCleanedUp>());
+        var session = await host.Services.GetRequiredService<SessionStore>().LoadAsync(new SessionKey(tenant, "s"), default);
+        Assert.Equal("active", session!.Status);
+        Assert.Equal(1, await RefusalsAsync("CleanupSessions", CleanupSessionsConsumer.AsOfInFuture));
+        Assert.Empty(harness.Consumed.Select<Fault<CleanupSessions>>());
+    }
+
+    [Fact]
+    public async Task Should_drop_a_cleanup_from_an_untrusted_sender_audited_and_with_nothing_changed()
+    {
+        await using var host = new AsyncHost(await WorkerTestHost.StartAsync(settings: new Dictionary<string, string?>(_db.AsConfiguration())));
+        var harness = host.Services.GetRequiredService<ITestHarness>();
+        var handler = host.Services.GetRequiredService<ChatTurnHandler>();
+        var tenant = TestIds.Tenant();
+        await handler.HandleAsync(new ProcessChatTurn(tenant, "s", Guid.NewGuid(), "I want a skill that formats SQL", null, DateTimeOffset.UtcNow), default);
+
+        await SendAsync(harness, new CleanupSessions(DateTimeOffset.UtcNow, DryRun: false), sender: "skillforge-upstream");
+        Assert.True(await harness.Consumed.Any<CleanupSessions>());
+        await Eventually.HoldsAsync(async () => await RefusalsAsync("CleanupSessions", SenderCheck.UntrustedSender) == 1);
+
+        Assert.Empty(harness.Published.Select<SessionsCleanedUp>());
+        Assert.Empty(harness.Published.Select<Fault<CleanupSessions>>());
+        var session = await host.Services.GetRequiredService<SessionStore>().LoadAsync(new SessionKey(tenant, "s"), default);
+        Assert.Equal("active", session!.Status);
+    }
+
+    private async Task<long> RefusalsAsync(string messageType, string reason)
+    {
+        await using var connection = await _db.Admin.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM refused_messages WHERE message_type = @messageType AND reason = @reason",
+            new { messageType, reason });
+    }
+
+    private static async Task<T> NextAsync<T>(ITestHarness harness)
+        where T : class
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!harness.Published.Select<T>().Any())
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+        return harness.Published.Select<T>().First().Context.Message;
+    }
+
+    private static async Task SendAsync(ITestHarness harness, CleanupSessions message, string? sender = null)
     {
         var endpoint = await harness.Bus.GetSendEndpoint(SkillForgeQueues.Address(SkillForgeQueues.Cleanup));
-        await endpoint.Send(message);
+        await endpoint.Send(message, context =>
+        {
+            if (sender is not null)
+            {
+                context.Headers.Set(HarnessSenderIdentity.Header, sender);
+            }
+        });
     }
 
     private static async Task<SessionsCleanedUp> NextReportAsync(ITestHarness harness, int count)

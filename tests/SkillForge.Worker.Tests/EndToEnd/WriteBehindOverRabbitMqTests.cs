@@ -35,7 +35,7 @@ public sealed class WriteBehindOverRabbitMqTests
         var queue = await vhost.GetQueueAsync(WriteBehindQueue.Name);
         proxy.Restore();
         var store = await SharedDatabase.CreateStoreAsync();
-        var stored = await PostgresOutageTests.Eventually(() => store.LoadAsync(key, default), s => s?.Version == 3);
+        var stored = await Eventually.ReadAsync(() => store.LoadAsync(key, default), s => s?.Version == 3);
 
         Assert.Equal((2L, 3L), (second.Replied!.Version, third.Replied!.Version));
         Assert.Equal("quorum", queue.GetProperty("arguments").GetProperty("x-queue-type").GetString());

@@ -27,4 +27,19 @@ public sealed class LogScopeTests
         Assert.NotNull(outcome.Scope["MessageId"]);
         Assert.DoesNotContain(sink.Entries, e => e.Level > LogLevel.Debug && e.Message.Contains(secret, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Should_show_control_characters_of_a_rejected_id_instead_of_writing_them_to_the_log()
+    {
+        var sink = new CapturingLoggerProvider();
+        await using var host = new AsyncHost(await WorkerTestHost.StartAsync(s => s.AddLogging(b => b.AddProvider(sink))));
+        var forged = "acme\r\n2026-12-02 [Information] all good\u001b[2J";
+
+        var result = await host.Client.SendTurnAsync(forged, "s", "hello");
+
+        Assert.Equal("invalid_request", result.Rejected!.Code);
+        var rejected = Assert.Single(sink.Entries, e => e.EventId == 2003);
+        Assert.Equal("acme\\u000d\\u000a2026-12-02 [Information] all good\\u001b[2J", rejected.Scope["TenantId"]);
+        Assert.DoesNotContain(sink.Entries, e => e.Message.Contains('\r') || e.Message.Contains('\n') || e.Message.Contains('\u001b'));
+    }
 }

@@ -1,10 +1,11 @@
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using SkillForge.Contracts.Queues;
 using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
 using SkillForge.Testing;
-using SkillForge.Worker.Tests.Degraded;
+using SkillForge.Worker.Security;
 using SkillForge.Worker.WriteBehind;
 
 namespace SkillForge.Worker.Tests.WriteBehind;
@@ -30,7 +31,7 @@ public sealed class PendingTurnWriteConsumerTests : HarnessTests
         await QueueAsync(third);
         await QueueAsync(second);
         var store = await SharedDatabase.CreateStoreAsync();
-        var stored = await PostgresOutageTests.Eventually(() => store.LoadAsync(key, default), s => s?.Version == 3);
+        var stored = await Eventually.ReadAsync(() => store.LoadAsync(key, default), s => s?.Version == 3);
 
         Assert.Equal(3, stored!.Version);
         var history = (await store.ReadHistoryAsync(key, 100, null, default))!.Messages;
@@ -52,7 +53,7 @@ public sealed class PendingTurnWriteConsumerTests : HarnessTests
         await QueueAsync(write);
         await QueueAsync(write);
         var consumer = Harness.GetConsumerHarness<PendingTurnWriteConsumer>();
-        await PostgresOutageTests.Eventually(() => Task.FromResult(consumer.Consumed.Select<PendingTurnWrite>(m => m.Context.Message.Turn.TurnId == write.TurnId).Count()), n => n == 2);
+        await Eventually.ReadAsync(() => Task.FromResult(consumer.Consumed.Select<PendingTurnWrite>(m => m.Context.Message.Turn.TurnId == write.TurnId).Count()), n => n == 2);
 
         var history = (await (await SharedDatabase.CreateStoreAsync()).ReadHistoryAsync(key, 100, null, default))!;
         Assert.Equal((2L, 4), (history.Session.Version, history.Messages.Count));
@@ -94,6 +95,69 @@ public sealed class PendingTurnWriteConsumerTests : HarnessTests
         Assert.Null(await cache.GetEntryAsync(key));
         var history = (await (await SharedDatabase.CreateStoreAsync()).ReadHistoryAsync(key, 100, null, default))!;
         Assert.Equal((2L, "Around the queue"), (history.Session.Version, history.Messages[2].Content));
+    }
+
+    [Fact]
+    public async Task Should_keep_a_write_that_does_not_hold_together_in_error_unapplied_and_audited()
+    {
+        var key = await StartSessionAsync();
+        var forged = Write(key, 1, "A finished skill, says nobody") with { State = "completed", Status = SessionStatus.Active };
+
+        var messageId = await SendAsync(forged, sender: "skillforge-worker");
+
+        Assert.True(await Harness.Published.Any<Fault<PendingTurnWrite>>(f => f.Context.Message.Message.Turn.TurnId == forged.TurnId));
+        var fault = Harness.Published.Select<Fault<PendingTurnWrite>>(f => f.Context.Message.Message.Turn.TurnId == forged.TurnId).First().Context.Message;
+        Assert.Equal(typeof(RefusedPendingWriteException).FullName, fault.Exceptions[0].ExceptionType);
+        Assert.Equal(1L, (await (await SharedDatabase.CreateStoreAsync()).LoadAsync(key, default))!.Version);
+        Assert.Equal(PendingTurnWriteConsumer.InvalidWrite, await RefusalReasonAsync(messageId));
+    }
+
+    [Fact]
+    public async Task Should_drop_a_write_from_an_upstream_sender_with_nothing_changed_and_no_fault()
+    {
+        var key = await StartSessionAsync();
+        var forged = Write(key, 1, "Injected by an upstream service");
+
+        var messageId = await SendAsync(forged, sender: "skillforge-upstream");
+
+        Assert.True(await Harness.GetConsumerHarness<PendingTurnWriteConsumer>().Consumed.Any<PendingTurnWrite>(m => m.Context.MessageId == messageId));
+        Assert.Equal(SenderCheck.UntrustedSender, await Eventually.ReadAsync(() => RefusalReasonAsync(messageId), r => r is not null));
+        Assert.Equal(1L, (await (await SharedDatabase.CreateStoreAsync()).LoadAsync(key, default))!.Version);
+        Assert.False(await Harness.Published.Any<Fault<PendingTurnWrite>>(f => f.Context.Message.Message.Turn.TurnId == forged.TurnId));
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_write_dated_before_the_sessions_last_activity()
+    {
+        var key = await StartSessionAsync();
+        var backdated = Write(key, 1, "Written yesterday, they say") with { At = DateTimeOffset.UtcNow.AddDays(-1) };
+
+        var messageId = await SendAsync(backdated, sender: "skillforge-worker");
+
+        Assert.True(await Harness.Published.Any<Fault<PendingTurnWrite>>(f => f.Context.Message.Message.Turn.TurnId == backdated.TurnId));
+        Assert.Equal(1L, (await (await SharedDatabase.CreateStoreAsync()).LoadAsync(key, default))!.Version);
+        Assert.Equal(PendingTurnWriteConsumer.InvalidWrite, await RefusalReasonAsync(messageId));
+    }
+
+    /// <summary>Sends a write as <paramref name="sender"/> would (the harness takes the sender from a header), returning its message id.</summary>
+    private async Task<Guid> SendAsync(TurnToAppend turn, string sender)
+    {
+        var messageId = Guid.NewGuid();
+        var endpoint = await Harness.Bus.GetSendEndpoint(SkillForgeQueues.Address(WriteBehindQueue.Name));
+        await endpoint.Send(new PendingTurnWrite(turn), context =>
+        {
+            context.MessageId = messageId;
+            context.Headers.Set(HarnessSenderIdentity.Header, sender);
+        });
+        return messageId;
+    }
+
+    private static async Task<string?> RefusalReasonAsync(Guid messageId)
+    {
+        await using var admin = Npgsql.NpgsqlDataSource.Create(TestServers.PostgresAdmin);
+        await using var connection = await admin.OpenConnectionAsync();
+        return await Dapper.SqlMapper.ExecuteScalarAsync<string?>(connection,
+            "SELECT reason FROM refused_messages WHERE message_id = @messageId", new { messageId });
     }
 
     private async Task<SessionKey> StartSessionAsync()

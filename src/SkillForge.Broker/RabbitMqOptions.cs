@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace SkillForge.Worker.Hosting;
+namespace SkillForge.Broker;
 
 /// <summary>Broker connection, bound from the <c>RabbitMq</c> section (or <c>RabbitMq__Host</c>, … in the environment).</summary>
 public sealed class RabbitMqOptions
@@ -16,7 +16,12 @@ public sealed class RabbitMqOptions
     [Required]
     public string VirtualHost { get; set; } = "skillforge";
 
+    /// <summary>
+    /// This party's own broker user (worker, an upstream service, the operator). It is stamped on everything the
+    /// party sends as the AMQP <c>user_id</c>, which RabbitMQ checks against the connection, so a receiver can trust it.
+    /// </summary>
     [Required]
+    [RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "RabbitMq:Username must be 1-64 letters, digits, '-' or '_' (it names the party's reply queues).")]
     public string Username { get; set; } = "";
 
     [Required]
@@ -24,7 +29,7 @@ public sealed class RabbitMqOptions
 
     /// <summary>
     /// The nodes of a RabbitMQ cluster as <c>host:port</c> (e.g. <c>RabbitMq__ClusterNodes__0=10.0.0.1:5672</c>); the
-    /// worker connects to the first that answers and moves to another when its node goes away. Empty: <see cref="Host"/>
+    /// party connects to the first that answers and moves to another when its node goes away. Empty: <see cref="Host"/>
     /// and <see cref="Port"/> alone.
     /// </summary>
     public string[] ClusterNodes { get; set; } = [];

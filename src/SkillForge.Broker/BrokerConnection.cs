@@ -1,0 +1,69 @@
+using MassTransit;
+
+namespace SkillForge.Broker;
+
+/// <summary>The one RabbitMQ host set-up of every SkillForge party.</summary>
+public static class BrokerConnection
+{
+    /// <summary>
+    /// Connects with <paramref name="options"/>, stamps the party's user on everything it sends and publishes (the
+    /// broker refuses a <c>user_id</c> other than the connection's, so receivers may act on it), and names the bus's
+    /// reply queue under <see cref="PrivateQueueName"/>, which the broker's permissions give to this user alone.
+    /// </summary>
+    public static void UseSkillForgeBroker(this IRabbitMqBusFactoryConfigurator rabbit, RabbitMqOptions options, string connectionName)
+    {
+        rabbit.Host(options.Host, (ushort)options.Port, options.VirtualHost, host =>
+        {
+            host.Username(options.Username);
+            host.Password(options.Password);
+            host.ConnectionName(connectionName);
+            if (options.ClusterNodes.Length > 0)
+            {
+                host.UseCluster(cluster =>
+                {
+                    foreach (var node in options.ClusterNodes)
+                    {
+                        cluster.Node(node);
+                    }
+                });
+            }
+        });
+        rabbit.OverrideDefaultBusEndpointQueueName(PrivateQueueName(options.Username, "bus"));
+        var user = options.Username;
+        rabbit.ConfigureSend(send => send.UseExecute(context => StampUser(context, user)));
+        rabbit.ConfigurePublish(publish => publish.UseExecute(context => StampUser(context, user)));
+    }
+
+    /// <summary>
+    /// A queue (and exchange) of <paramref name="username"/>'s own: <c>reply.{user}.{tag}-{random}</c>. The broker lets
+    /// each party configure and read only names under its own <c>reply.{user}.</c> prefix.
+    /// </summary>
+    public static string PrivateQueueName(string username, string tag) => $"reply.{username}.{tag}-{Guid.NewGuid():N}";
+
+    /// <summary>
+    /// A temporary receive endpoint under <see cref="PrivateQueueName"/> (to hear published events, a cleanup's report):
+    /// MassTransit's own temporary names could not be given to one party alone.
+    /// </summary>
+    public static HostReceiveEndpointHandle ConnectPrivateEndpoint(this IBus bus, string username, string tag, Action<IReceiveEndpointConfigurator> configure) =>
+        bus.ConnectReceiveEndpoint(PrivateQueueName(username, tag), endpoint =>
+        {
+            if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+            {
+                rabbit.AutoDelete = true;
+                rabbit.Durable = false;
+            }
+            configure(endpoint);
+        });
+
+    /// <summary>The broker-validated sender of a received message, or null when it carries none (or did not come over RabbitMQ).</summary>
+    public static string? SenderOf(ReceiveContext context) =>
+        context is RabbitMqBasicConsumeContext rabbit && rabbit.Properties.IsUserIdPresent() ? rabbit.Properties.UserId : null;
+
+    private static void StampUser(SendContext context, string user)
+    {
+        if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+        {
+            rabbit.BasicProperties.UserId = user;
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace SkillForge.Testing;
+
+/// <summary>The clone the tests run from: the folder above the test binaries that holds the solution.</summary>
+public static class RepositoryRoot
+{
+    public static string Path { get; } = Find();
+
+    private static string Find()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(System.IO.Path.Combine(directory.FullName, "SkillForge.Messaging.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+        throw new InvalidOperationException($"No SkillForge.Messaging.sln above {AppContext.BaseDirectory}.");
+    }
+}
