@@ -47,6 +47,7 @@ internal static class BenchBus
                 rabbit.ReceiveEndpoint(EchoQueue, endpoint =>
                 {
                     endpoint.SetQuorumQueue();
+                    endpoint.ConfigureConsumeTopology = false; // reached by its exchange only, as the worker's queues are
                     endpoint.PrefetchCount = PrefetchCount;
                     endpoint.ConcurrentMessageLimit = ConcurrentMessageLimit;
                     endpoint.ConfigureConsumer<EchoConsumer>(context);

@@ -28,6 +28,9 @@ public sealed class BrokerAttackTests(RealWorkerFixture fixture) : IClassFixture
     private const int AccessRefused = 403;
     private const int PreconditionFailed = 406;
 
+    /// <summary>The cleanup queue takes one message at a time, and another test's cleanup of the shared database may be running.</summary>
+    private static readonly TimeSpan CleanupQueueWait = TimeSpan.FromSeconds(90);
+
     private SkillForgeClient Client => fixture.Client;
 
     public static TheoryData<string, string> RefusedPublishes => new()
@@ -112,7 +115,7 @@ public sealed class BrokerAttackTests(RealWorkerFixture fixture) : IClassFixture
         await WithChannelAsync(admin, channel => PublishAsync(channel, SkillForgeQueues.InboundExchange(SkillForgeQueues.Cleanup),
             "SkillForge.Contracts:CleanupSessions", new { asOf = "2100-01-01T00:00:00Z", dryRun = false }, userId: admin.Name, messageId));
 
-        Assert.Equal((SenderCheck.UntrustedSender, admin.Name), await Eventually.ReadAsync(() => RefusalAsync(messageId), r => r.Reason is not null));
+        Assert.Equal((SenderCheck.UntrustedSender, admin.Name), await Eventually.ReadAsync(() => RefusalAsync(messageId), r => r.Reason is not null, CleanupQueueWait));
         await AssertUnchangedAsync(before);
     }
 
@@ -127,7 +130,7 @@ public sealed class BrokerAttackTests(RealWorkerFixture fixture) : IClassFixture
         await endpoint.Send(new CleanupSessions(new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero), DryRun: false), context => context.MessageId = messageId);
 
         Assert.Equal((CleanupSessionsConsumer.AsOfInFuture, TestServers.RabbitMqOperator.Name),
-            await Eventually.ReadAsync(() => RefusalAsync(messageId), r => r.Reason is not null));
+            await Eventually.ReadAsync(() => RefusalAsync(messageId), r => r.Reason is not null, CleanupQueueWait));
         await AssertUnchangedAsync(before);
     }
 
