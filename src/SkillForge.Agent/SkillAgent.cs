@@ -8,7 +8,7 @@ namespace SkillForge.Agent;
 /// The agent the worker calls: handles what is the same for every responder — a completed session, "start over",
 /// and recovery — and checks that whatever the responder did is a walk through <see cref="AgentTransitions"/>.
 /// Only the caller's own cancellation escapes; any other failure becomes a <c>gathering_details</c> turn that keeps
-/// everything (DESIGN.md §5).
+/// everything.
 /// </summary>
 public sealed class SkillAgent(ISkillResponder responder, ILogger<SkillAgent>? logger = null) : ISkillAgent
 {

@@ -5,7 +5,7 @@ using static SkillForge.Agent.AgentState;
 namespace SkillForge.Agent;
 
 /// <summary>
-/// DESIGN.md §5 and issue #4: a failed turn (responder exception, LLM timeout, unusable model output) moves the session
+/// A failed turn (responder exception, LLM timeout, unusable model output) moves the session
 /// to <c>gathering_details</c>, keeps everything gathered — plus whatever the offline extractor can read from this
 /// message — and answers with an apology and a next question, so the turn is saved like any other.
 /// </summary>

@@ -7,7 +7,7 @@ using SkillForge.Testing.Worker;
 
 namespace SkillForge.Cli.Tests;
 
-/// <summary>The CLI against the real worker over the real broker (DESIGN.md §6), as an operator would use it.</summary>
+/// <summary>The CLI against the real worker over the real broker, as an operator would use it.</summary>
 public sealed class CliCommandTests(RealWorkerFixture worker) : IClassFixture<RealWorkerFixture>
 {
     [Fact]

@@ -8,7 +8,7 @@ namespace SkillForge.Testing;
 
 /// <summary>
 /// The test database, migrated once per test process, and data sources for both roles. A server that is down
-/// fails the test with a message saying how to start it: tests never skip (DESIGN.md §7).
+/// fails the test with a message saying how to start it: tests never skip.
 /// </summary>
 public static class SharedDatabase
 {

@@ -13,7 +13,7 @@ namespace SkillForge.Worker.Tests;
 
 /// <summary>
 /// The one place this test project wires a host: the worker's real services against the real PostgreSQL and
-/// Redis, with MassTransit's in-memory test harness in place of RabbitMQ (house style, DESIGN.md §7).
+/// Redis, with MassTransit's in-memory test harness in place of RabbitMQ.
 /// </summary>
 internal static class WorkerTestHost
 {

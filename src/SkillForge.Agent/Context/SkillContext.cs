@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace SkillForge.Agent;
 
 /// <summary>
-/// Everything the agent knows about the skill being written (DESIGN.md §5). Stored by the worker as a jsonb document
+/// Everything the agent knows about the skill being written. Stored by the worker as a jsonb document
 /// through <see cref="SkillContextSerializer"/>; the messages themselves are not in it. Immutable: a turn produces a
 /// new context with <c>with</c>, so the worker's copy of the previous one never changes under it.
 /// </summary>
@@ -50,7 +50,7 @@ public sealed record SkillContext
     /// <summary>Questions already put to the user; one whose words overlap more than half is not asked again.</summary>
     public IReadOnlyList<string> AskedQuestions { get; init; } = [];
 
-    /// <summary>Rounds in which the agent filled unanswered fields itself; at most two (DESIGN.md §5).</summary>
+    /// <summary>Rounds in which the agent filled unanswered fields itself; at most two.</summary>
     public int InferenceAttempts { get; init; }
 
     /// <summary>The <see cref="SpecFields"/> whose values the agent suggested rather than the user, so the summary can say so.</summary>

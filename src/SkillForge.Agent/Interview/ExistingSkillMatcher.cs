@@ -1,7 +1,7 @@
 namespace SkillForge.Agent.Interview;
 
 /// <summary>
-/// DESIGN.md §5: before writing a new skill, offer a completed one of the same tenant when it shares two or more
+/// Before writing a new skill, offer a completed one of the same tenant when it shares two or more
 /// keywords with the request, so users do not build near-duplicates.
 /// </summary>
 internal static class ExistingSkillMatcher

@@ -4,8 +4,8 @@ namespace SkillForge.Agent.Interview;
 
 /// <summary>
 /// Decides what the interview does next from <c>gathering_details</c>: summarise for confirmation once the spec is
-/// complete, else ask for the first missing field not asked yet, else fill gaps by inference (at most two rounds,
-/// DESIGN.md §5), else ask the second phrasing, else say plainly what is still needed. Never repeats a question.
+/// complete, else ask for the first missing field not asked yet, else fill gaps by inference (at most two rounds),
+/// else ask the second phrasing, else say plainly what is still needed. Never repeats a question.
 /// </summary>
 internal static class InterviewPlanner
 {

@@ -4,7 +4,7 @@ using static SkillForge.Agent.AgentState;
 namespace SkillForge.Agent.Interview;
 
 /// <summary>
-/// The deterministic, offline responder (DESIGN.md §5): interviews the user for purpose, name, description, steps,
+/// The deterministic, offline responder: interviews the user for purpose, name, description, steps,
 /// triggers and examples, offers a matching existing skill, summarises for confirmation, writes and validates the
 /// SKILL.md and completes on the user's confirmation. Same input, same output, no network.
 /// </summary>

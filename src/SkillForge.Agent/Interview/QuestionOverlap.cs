@@ -1,7 +1,7 @@
 namespace SkillForge.Agent.Interview;
 
 /// <summary>
-/// DESIGN.md §5: a question already asked is not asked again, judged by words — a candidate sharing more than half of
+/// A question already asked is not asked again, judged by words — a candidate sharing more than half of
 /// its content words (stemmed, stop words aside) with an earlier question counts as asked.
 /// </summary>
 internal static class QuestionOverlap

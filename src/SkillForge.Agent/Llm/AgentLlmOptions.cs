@@ -17,7 +17,7 @@ public sealed class AgentLlmOptions
     /// <summary>Optional: local servers often need none.</summary>
     public string? ApiKey { get; set; }
 
-    /// <summary>How long one model call may take before the turn falls back to <c>gathering_details</c> (issue #4: 30 s).</summary>
+    /// <summary>How long one model call may take before the turn falls back to <c>gathering_details</c>.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>At most this many of the latest stored messages go to the model, whatever window the worker passes.</summary>

@@ -1,6 +1,6 @@
 namespace SkillForge.Agent;
 
-/// <summary>The agent's states (DESIGN.md §5); on the wire as snake_case via <see cref="AgentStateNames"/>.</summary>
+/// <summary>The agent's states; on the wire as snake_case via <see cref="AgentStateNames"/>.</summary>
 public enum AgentState
 {
     Idle,

@@ -4,7 +4,7 @@ using static SkillForge.Agent.AgentState;
 namespace SkillForge.Agent;
 
 /// <summary>
-/// The one table of allowed state changes (DESIGN.md §5, issue #4). Responders move only through
+/// The one table of allowed state changes. Responders move only through
 /// <see cref="ConversationTurn.MoveTo"/>, which checks this table, so no other code can invent a transition.
 /// Staying in a state is not a transition and needs no row.
 /// </summary>
@@ -25,7 +25,7 @@ public static class AgentTransitions
     public static IReadOnlySet<AgentState> From(AgentState state) =>
         Next.TryGetValue(state, out var next) ? next : FrozenSet<AgentState>.Empty;
 
-    /// <summary>Completed is the only state without a way out: the worker closes the session (DESIGN.md §3).</summary>
+    /// <summary>Completed is the only state without a way out: the worker closes the session.</summary>
     public static bool IsTerminal(AgentState state) => From(state).Count == 0;
 
     /// <summary>States in which a turn ends and the agent waits for the user; the others are passed through within a turn.</summary>

@@ -9,9 +9,9 @@ namespace SkillForge.Sessions.Caching;
 /// The Redis cache of active sessions: one hash per session holding the version (<c>v</c>) and the JSON of the
 /// <see cref="StoredSession"/> (<c>d</c>: row, context, latest messages). Normally only an accelerator: every failure
 /// is a miss, after which the cache is bypassed for <see cref="SessionStoreOptions.CacheBreakDuration"/> so an outage
-/// costs a PostgreSQL read per turn, not a Redis timeout per turn (DESIGN.md §8).
+/// costs a PostgreSQL read per turn, not a Redis timeout per turn.
 /// <para>
-/// The one exception is write-behind (issue 7): while PostgreSQL is down a turn on a cached session is answered and
+/// The one exception is write-behind: while PostgreSQL is down a turn on a cached session is answered and
 /// its write queued, and the entry is <em>reserved</em> — it holds the newest state, marked pending (<c>p</c>), ahead
 /// of PostgreSQL. A pending entry is the session's truth until the queued writes are applied: it keeps a long hold
 /// instead of the sliding TTL, plain <see cref="SetAsync"/> and <see cref="RemoveAsync"/> leave it alone, and only

@@ -7,7 +7,7 @@ public sealed class SessionStoreOptions
 {
     public const string Section = "Sessions";
 
-    /// <summary>Longest accepted message text, in characters (DESIGN.md §3: 16,384 by default).</summary>
+    /// <summary>Longest accepted message text, in characters (16,384 by default).</summary>
     [Range(1, 1_000_000)]
     public int MaxTextLength { get; set; } = 16_384;
 

@@ -46,7 +46,7 @@ public static class SessionsHostingExtensions
         return builder;
     }
 
-    /// <summary>A pooled data source with auto-preparation on (DESIGN.md §8: it roughly halves a small query's cost).</summary>
+    /// <summary>A pooled data source with auto-preparation on (it roughly halves a small query's cost).</summary>
     public static NpgsqlDataSource BuildDataSource(string connectionString, string applicationName)
     {
         var csb = new NpgsqlConnectionStringBuilder(connectionString);

@@ -2,6 +2,6 @@ namespace SkillForge.Sessions.Retention;
 
 /// <summary>What one cleanup run did (or, in a dry run, would do).</summary>
 /// <param name="DeletedAuditLines">Audit lines past <see cref="RetentionPolicy.DeleteAuditAfter"/> (not on the wire:
-/// <c>SessionsCleanedUp</c> is DESIGN.md's; the summary log line and the metrics carry it).</param>
+/// <c>SessionsCleanedUp</c> is part of the wire contract; the summary log line and the metrics carry it).</param>
 public sealed record CleanupReport(DateTimeOffset AsOf, bool DryRun, int MarkedAbandoned, int DeletedSessions, long DeletedMessages,
     long DeletedAuditLines, TimeSpan Duration);

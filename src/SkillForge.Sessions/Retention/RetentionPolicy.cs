@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace SkillForge.Sessions.Retention;
 
 /// <summary>
-/// The product's retention policy (DESIGN.md §4), bound from the <c>Retention</c> section. Every cutoff is
+/// The product's retention policy, bound from the <c>Retention</c> section. Every cutoff is
 /// exclusive: a session exactly at a cutoff is kept.
 /// </summary>
 public sealed class RetentionPolicy

@@ -1,7 +1,7 @@
 namespace SkillForge.Sessions;
 
 /// <summary>
-/// The input rules of DESIGN.md §3, checked before anything is read or written. The same rules serve the
+/// The input rules of the wire contract, checked before anything is read or written. The same rules serve the
 /// consumers (to answer <c>ChatTurnRejected</c>) and the store (so no caller can skip them).
 /// </summary>
 public static class SessionInputRules

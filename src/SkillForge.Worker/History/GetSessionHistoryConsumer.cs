@@ -11,7 +11,7 @@ public sealed class GetSessionHistoryConsumer(SessionStore store, SendDeadline s
     public async Task Consume(ConsumeContext<GetSessionHistory> context)
     {
         var request = context.Message;
-        // A limit left out (0) or negative means the default of 100; past the maximum, the maximum (DESIGN.md §3).
+        // A limit left out (0) or negative means the default of 100; past the maximum, the maximum.
         var limit = request.Limit <= 0 ? 100 : Math.Min(request.Limit, SessionStore.MaxHistoryPage);
         var beforeSeq = request.BeforeSeq is < 1 ? 1 : request.BeforeSeq;
         HistoryPage? page;

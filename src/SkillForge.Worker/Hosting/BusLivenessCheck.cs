@@ -6,13 +6,11 @@ namespace SkillForge.Worker.Hosting;
 
 /// <summary>
 /// Liveness (<c>/health/live</c>): fails once the bus has gone <see cref="WorkerOptions.BusStuckAfter"/> without
-/// being Healthy, so that the orchestrator restarts a worker that cannot recover on its own. Seen in a test run
-/// (issue 7): after a cut connection a receive endpoint hung for good in RabbitMQ.Client's ExchangeDeclareAsync,
-/// the worker connected but with no consumer on its queues, and MassTransit's own stop waiting on it forever — the
-/// client library's tracker has the same kind of report (rabbitmq/rabbitmq-dotnet-client#1930, #1993). Readiness
-/// already fails at once; liveness waits longer than a broker restart takes, and a broker outage longer than that
-/// only restarts workers that could not do anything meanwhile (every unacknowledged turn goes back to its queue).
-/// A singleton: it remembers since when the bus has not been Healthy, from one probe to the next.
+/// being Healthy, so that the orchestrator restarts a worker that cannot recover on its own: a receive endpoint can
+/// hang for good after a cut connection, leaving the worker connected with no consumer on its queues
+/// (rabbitmq/rabbitmq-dotnet-client#1930, #1993). Readiness fails at once; liveness waits longer than a broker restart
+/// takes, so a long outage only restarts workers that could do nothing meanwhile (unacknowledged turns go back to
+/// their queue). A singleton: it remembers since when the bus has not been Healthy, from one probe to the next.
 /// </summary>
 internal sealed class BusLivenessCheck : IHealthCheck
 {

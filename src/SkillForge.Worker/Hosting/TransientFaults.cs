@@ -7,7 +7,7 @@ namespace SkillForge.Worker.Hosting;
 
 /// <summary>
 /// In-memory retries for faults that pass: dead pooled connections after a database restart, timeouts, a lost
-/// version race. Intervals span ~10 s (DESIGN.md §8: no delayed-redelivery plugin here); what still fails lands
+/// version race. Intervals span ~10 s (no delayed-redelivery plugin here); what still fails lands
 /// in the endpoint's <c>_error</c> queue with its exception. Anything else (bugs) fails at once.
 /// </summary>
 internal static class TransientFaults

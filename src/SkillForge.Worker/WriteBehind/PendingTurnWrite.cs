@@ -4,7 +4,7 @@ namespace SkillForge.Worker.WriteBehind;
 
 /// <summary>
 /// A turn that was answered while PostgreSQL was down: the append it still owes, on the durable quorum queue
-/// <c>skillforge-pending-writes</c>, applied in version order once PostgreSQL is back (issue 7). The worker's own
+/// <c>skillforge-pending-writes</c>, applied in version order once PostgreSQL is back. The worker's own
 /// message, not part of the upstream contract.
 /// </summary>
 /// <param name="Turn">The append, computed from the session's cached version <see cref="TurnToAppend.ExpectedVersion"/>.</param>

@@ -10,7 +10,7 @@ public sealed class WriteBehindQueue(IBus bus, SendDeadline sends)
     public const string Name = "skillforge-pending-writes";
 
     /// <summary>
-    /// Returns once RabbitMQ has confirmed the write (publisher confirms are on by default, DESIGN.md §8); throws when
+    /// Returns once RabbitMQ has confirmed the write (publisher confirms are on by default); throws when
     /// it did not — unroutable included (mandatory), so a missing queue is an error, not a silent drop.
     /// </summary>
     public async Task SendAsync(PendingTurnWrite write, CancellationToken cancellationToken)
