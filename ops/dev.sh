@@ -437,7 +437,7 @@ case "$cmd" in
   up) [[ $# -eq 0 || "$*" == --cluster ]] || die "usage: ops/dev.sh up [--cluster]"; up "$@" ;;
   down) down ;;
   status) status ;;
-  run) up; cd "$ROOT"; exec dotnet run --project src/SkillForge.Worker -c Release "$@" ;;
+  run) up; cd "$ROOT"; DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}" exec dotnet run --project src/SkillForge.Worker -c Release "$@" ;;
   test) up; cd "$ROOT"; exec dotnet test SkillForge.Messaging.sln "$@" ;;
   psql) PGPASSWORD=skillforge exec "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U skillforge -d skillforge "$@" ;;
   rabbitmqctl) rabbit_env 1; exec "$RABBIT_BIN/rabbitmqctl" "$@" ;;

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using MassTransit;
 
 namespace SkillForge.Broker;
@@ -10,8 +11,10 @@ public static class BrokerConnection
     /// broker refuses a <c>user_id</c> other than the connection's, so receivers may act on it), and names the bus's
     /// reply queue under <see cref="PrivateQueueName"/>, which the broker's permissions give to this user alone.
     /// </summary>
+    /// <exception cref="ValidationException">A setting is missing or malformed; the message names it.</exception>
     public static void UseSkillForgeBroker(this IRabbitMqBusFactoryConfigurator rabbit, RabbitMqOptions options, string connectionName)
     {
+        Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
         rabbit.Host(options.Host, (ushort)options.Port, options.VirtualHost, host =>
         {
             host.Username(options.Username);

@@ -20,11 +20,11 @@ public sealed class RabbitMqOptions
     /// This party's own broker user (worker, an upstream service, the operator). It is stamped on everything the
     /// party sends as the AMQP <c>user_id</c>, which RabbitMQ checks against the connection, so a receiver can trust it.
     /// </summary>
-    [Required]
+    [Required(ErrorMessage = "RabbitMq:Username is not configured (environment variable RabbitMq__Username): the party's own broker user.")]
     [RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "RabbitMq:Username must be 1-64 letters, digits, '-' or '_' (it names the party's reply queues).")]
     public string Username { get; set; } = "";
 
-    [Required]
+    [Required(ErrorMessage = "RabbitMq:Password is not configured (environment variable RabbitMq__Password).")]
     public string Password { get; set; } = "";
 
     /// <summary>
