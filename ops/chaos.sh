@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The fault suite of issue 7: real worker processes under load, faults injected into the real servers (loopback only),
+# The fault suite: real worker processes under load, faults injected into the real servers (loopback only),
 # every answered turn checked against PostgreSQL; prints a table and, when every scenario ran, writes docs/chaos.md.
 # Exit 1 if a turn was lost, duplicated, out of order or hung, or a client saw a failure where the scenario allows none.
 #   ops/chaos.sh [scenario] [--long]   scenarios: kill-worker redis-outage rabbitmq-restart postgres-outage kill-one-of-three

@@ -34,7 +34,7 @@ internal static class ChaosSuite
     {
         var longRun = args.Contains("--long");
         var seconds = longRun ? 60 : 24;
-        // --long: the outages issue 7 names (Redis 20 s, PostgreSQL 30 s, RabbitMQ 20 s); otherwise a third of the run.
+        // --long: full-length outages (Redis 20 s, PostgreSQL 30 s, RabbitMQ 20 s); otherwise a third of the run.
         TimeSpan Outage(int longSeconds) => longRun ? TimeSpan.FromSeconds(longSeconds) : TimeSpan.FromSeconds(seconds / 3.0);
         var only = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
         var root = CleanupBenchmark.FindRepositoryRoot();

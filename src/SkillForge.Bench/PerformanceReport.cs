@@ -3,7 +3,7 @@ using System.Text;
 
 namespace SkillForge.Bench;
 
-/// <summary>Writes docs/performance.md (figures against the goals of issue 8) and its two PNG charts.</summary>
+/// <summary>Writes docs/performance.md (figures against the performance goals) and its two PNG charts.</summary>
 internal static class PerformanceReport
 {
     public static string Write(string root, List<LoadRun.Result> ceiling, List<LoadRun.Result> turns,
