@@ -44,24 +44,19 @@ internal static class CleanupCommand
             var done = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
             var busControl = bus.Services.GetRequiredService<IBus>();
             // A private temporary queue bound to the events' exchanges: this CLI hears the outcome of its own run.
+            // Another run's outcome says nothing of this one: only the one of this AsOf and kind ends the wait.
+            Task Hear(DateTimeOffset outcomeAsOf, bool outcomeDryRun, object outcome)
+            {
+                if (outcomeAsOf == moment && outcomeDryRun == isDryRun)
+                {
+                    done.TrySetResult(outcome);
+                }
+                return Task.CompletedTask;
+            }
             var handle = busControl.ConnectPrivateEndpoint(environment.Rabbit.Username, "cleanup-report", endpoint =>
             {
-                endpoint.Handler<SessionsCleanedUp>(context =>
-                {
-                    if (context.Message.AsOf == moment && context.Message.DryRun == isDryRun)
-                    {
-                        done.TrySetResult(context.Message);
-                    }
-                    return Task.CompletedTask;
-                });
-                endpoint.Handler<CleanupRefused>(context =>
-                {
-                    if (context.Message.AsOf == moment && context.Message.DryRun == isDryRun)
-                    {
-                        done.TrySetResult(context.Message);
-                    }
-                    return Task.CompletedTask;
-                });
+                endpoint.Handler<SessionsCleanedUp>(context => Hear(context.Message.AsOf, context.Message.DryRun, context.Message));
+                endpoint.Handler<CleanupRefused>(context => Hear(context.Message.AsOf, context.Message.DryRun, context.Message));
             });
             await handle.Ready;
             try

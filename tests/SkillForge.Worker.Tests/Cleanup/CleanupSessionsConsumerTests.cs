@@ -247,17 +247,6 @@ public sealed class CleanupSessionsConsumerTests : IAsyncLifetime
             new { messageType, reason });
     }
 
-    private static async Task<T> NextAsync<T>(ITestHarness harness)
-        where T : class
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!harness.Published.Select<T>().Any())
-        {
-            await Task.Delay(50, timeout.Token);
-        }
-        return harness.Published.Select<T>().First().Context.Message;
-    }
-
     private static async Task SendAsync(ITestHarness harness, CleanupSessions message, string? sender = null)
     {
         var endpoint = await harness.Bus.GetSendEndpoint(SkillForgeQueues.Address(SkillForgeQueues.Cleanup));
@@ -270,13 +259,17 @@ public sealed class CleanupSessionsConsumerTests : IAsyncLifetime
         });
     }
 
-    private static async Task<SessionsCleanedUp> NextReportAsync(ITestHarness harness, int count)
+    private static Task<SessionsCleanedUp> NextReportAsync(ITestHarness harness, int count) => NextAsync<SessionsCleanedUp>(harness, count);
+
+    /// <summary>The <paramref name="count"/>-th <typeparamref name="T"/> the worker published, waiting up to 30 s for it.</summary>
+    private static async Task<T> NextAsync<T>(ITestHarness harness, int count = 1)
+        where T : class
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (harness.Published.Select<SessionsCleanedUp>().Count() < count)
+        while (harness.Published.Select<T>().Count() < count)
         {
             await Task.Delay(50, timeout.Token);
         }
-        return harness.Published.Select<SessionsCleanedUp>().ElementAt(count - 1).Context.Message;
+        return harness.Published.Select<T>().ElementAt(count - 1).Context.Message;
     }
 }
