@@ -15,7 +15,7 @@
 #   bench [scenario]    up, then the benchmarks (src/SkillForge.Bench; figures go to docs/)
 #   demo                up, then ops/demo.sh: a conversation, kill -9 of the worker, Redis flushed, the conversation going on
 # Fixed addresses (the .NET code and tests default to them): PostgreSQL 127.0.0.1:5432 (postgres/postgres,
-# skillforge/skillforge, skillforge_app/skillforge_app), Redis 127.0.0.1:6379, RabbitMQ 127.0.0.1:5672 vhost
+# skillforge, skillforge_app, skillforge_maintenance: password = name), Redis 127.0.0.1:6379, RabbitMQ 127.0.0.1:5672 vhost
 # skillforge (one user per party: skillforge-worker, skillforge-upstream, skillforge-operator, password = name),
 # management UI http://127.0.0.1:15672 (admin/admin; skillforge-operator sees its queues).
 # With SKILLFORGE_DOCKER=1 and a running Docker engine, up/down/status use docker compose instead (same ports).

@@ -2,8 +2,10 @@
 -- Run as the superuser `postgres` with psql (it uses \gexec): ops/dev.sh runs it on every `up`, docker compose
 -- mounts it as an init script of a fresh cluster. Idempotent: it creates what is missing and puts the attributes
 -- and owners back to these values when someone changed them.
---   skillforge      owns the databases (and so the tables its migrations create); runs migrations and cleanup.
---   skillforge_app  the worker's runtime role: no superuser, owns nothing, cannot bypass row-level security.
+--   skillforge              owns the databases and tables; runs migrations only (skillforge migrate, or the worker
+--                           with Worker:MigrateOnStart). Row-level security applies to it too (FORCE).
+--   skillforge_app          the worker's chat-turn role: owns nothing, sees one tenant per transaction.
+--   skillforge_maintenance  the worker's cleanup, schedule and status gauge: every tenant's rows, no DDL.
 \set ON_ERROR_STOP on
 
 SELECT 'CREATE ROLE skillforge' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'skillforge')\gexec
@@ -11,6 +13,9 @@ ALTER ROLE skillforge LOGIN PASSWORD 'skillforge' CREATEDB NOSUPERUSER NOCREATER
 
 SELECT 'CREATE ROLE skillforge_app' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'skillforge_app')\gexec
 ALTER ROLE skillforge_app LOGIN PASSWORD 'skillforge_app' NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+
+SELECT 'CREATE ROLE skillforge_maintenance' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'skillforge_maintenance')\gexec
+ALTER ROLE skillforge_maintenance LOGIN PASSWORD 'skillforge_maintenance' NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
 
 SELECT 'CREATE DATABASE skillforge OWNER skillforge'
  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'skillforge')\gexec

@@ -254,12 +254,12 @@ internal static class ChaosSuite
         return process.ExitCode;
     }
 
-    /// <summary>Every answered turn against PostgreSQL, read as the table owner (all of the tenant's rows).</summary>
+    /// <summary>Every answered turn against PostgreSQL, read as the maintenance role (all of the tenant's rows).</summary>
     private static async Task<(int Lost, int Duplicated, int OutOfOrder)> VerifyAsync(string tenant, List<Answered> answered)
     {
         // Unpooled: a pooled connection from before a PostgreSQL restart would be dead on its first query.
-        await using var connection = new NpgsqlConnection(BenchBus.Env("ConnectionStrings__PostgresAdmin",
-            "Host=127.0.0.1;Port=5432;Username=skillforge;Password=skillforge;Database=skillforge") + ";Pooling=false");
+        await using var connection = new NpgsqlConnection(BenchBus.Env("ConnectionStrings__PostgresMaintenance",
+            "Host=127.0.0.1;Port=5432;Username=skillforge_maintenance;Password=skillforge_maintenance;Database=skillforge") + ";Pooling=false");
         for (var attempt = 0; ; attempt++)
         {
             try

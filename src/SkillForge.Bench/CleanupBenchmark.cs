@@ -46,7 +46,7 @@ internal static class CleanupBenchmark
         var turnRates = BenchArgs.PositiveInts(args, "--turn-rates", [250, 1_000]);
         await using var database = await BenchDatabase.CreateAsync();
         var store = new SessionStore(new SessionDatabase(database.App), Options.Create(new SessionStoreOptions()), NullLogger<SessionStore>.Instance);
-        var run = new CleanupRun(new MaintenanceDatabase(database.Admin), Options.Create(policy), TimeProvider.System, NullLogger<CleanupRun>.Instance);
+        var run = new CleanupRun(new MaintenanceDatabase(database.Maintenance), Options.Create(policy), TimeProvider.System, NullLogger<CleanupRun>.Instance);
         using var redis = SessionsHostingExtensions.ConnectRedis(BenchBus.Env("ConnectionStrings__Redis", "127.0.0.1:6379"));
         var cache = new SessionCache(redis, Options.Create(new SessionStoreOptions()), NullLogger<SessionCache>.Instance);
 
@@ -55,7 +55,8 @@ internal static class CleanupBenchmark
         var throughWorker = args.Contains("--through-worker");
         await using var worker = throughWorker
             ? await WorkerProcess.StartAsync(FindRepositoryRoot(), 18081,
-                $"--ConnectionStrings:Postgres={database.AppConnection}", $"--ConnectionStrings:PostgresAdmin={database.AdminConnection}")
+                $"--ConnectionStrings:Postgres={database.AppConnection}", $"--ConnectionStrings:PostgresMaintenance={database.MaintenanceConnection}",
+                $"--ConnectionStrings:PostgresAdmin={database.AdminConnection}")
             : null;
         using var bus = throughWorker ? await BenchBus.StartAsync() : null;
         var workerCleanup = bus is null ? null : await WorkerCleanup.ListenAsync(bus);
@@ -209,7 +210,7 @@ internal static class CleanupBenchmark
         const int chunk = 10_000;
         var completedAt = DateTime.UtcNow.AddDays(-120);
         var prose = ProseSlices(length: 116);
-        await using var connection = await database.Admin.OpenConnectionAsync();
+        await using var connection = await database.Seeder.OpenConnectionAsync();
         for (var from = 0; from < sessions; from += chunk)
         {
             var to = Math.Min(sessions, from + chunk) - 1;

@@ -164,7 +164,7 @@ internal static class PerformanceBenchmark
 
     private static async Task SeedConversationAsync(BenchDatabase database, SessionKey key, int messages)
     {
-        await using var connection = await database.Admin.OpenConnectionAsync();
+        await using var connection = await database.Seeder.OpenConnectionAsync();
         await connection.ExecuteAsync("""
             INSERT INTO sessions (tenant_id, session_id, state, status, context, version, message_count, created_at, updated_at, last_activity_at)
             VALUES (@TenantId, @SessionId, 'gathering_details', 'active', '{"schema_version":1}', @messages / 2, @messages, now(), now(), now());

@@ -17,8 +17,12 @@ public sealed class ScratchDatabase : IAsyncDisposable
         Name = name;
         AppConnectionString = new NpgsqlConnectionStringBuilder(TestServers.Postgres) { Database = name }.ConnectionString;
         AdminConnectionString = new NpgsqlConnectionStringBuilder(TestServers.PostgresAdmin) { Database = name }.ConnectionString;
+        MaintenanceConnectionString = new NpgsqlConnectionStringBuilder(TestServers.PostgresMaintenance) { Database = name }.ConnectionString;
         App = SessionsHostingExtensions.BuildDataSource(AppConnectionString, "skillforge-tests");
         Admin = SessionsHostingExtensions.BuildDataSource(AdminConnectionString, "skillforge-tests-admin");
+        Maintenance = SessionsHostingExtensions.BuildDataSource(MaintenanceConnectionString, "skillforge-tests-maintenance");
+        Superuser = SessionsHostingExtensions.BuildDataSource(
+            new NpgsqlConnectionStringBuilder(TestServers.PostgresSuperuser) { Database = name }.ConnectionString, "skillforge-tests-superuser");
     }
 
     public string Name { get; }
@@ -27,9 +31,17 @@ public sealed class ScratchDatabase : IAsyncDisposable
 
     public string AdminConnectionString { get; }
 
+    public string MaintenanceConnectionString { get; }
+
     public NpgsqlDataSource App { get; }
 
+    /// <summary>The table owner: migrations only.</summary>
     public NpgsqlDataSource Admin { get; }
+
+    public NpgsqlDataSource Maintenance { get; }
+
+    /// <summary>Sees every tenant's rows: for seeding and inspecting, never for the code under test.</summary>
+    public NpgsqlDataSource Superuser { get; }
 
     public static async Task<ScratchDatabase> CreateAsync()
     {
@@ -39,7 +51,7 @@ public sealed class ScratchDatabase : IAsyncDisposable
             await connection.ExecuteAsync($"CREATE DATABASE \"{name}\"");
         }
         var database = new ScratchDatabase(name);
-        await new SchemaMigrator(new MaintenanceDatabase(database.Admin), NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
+        await new SchemaMigrator(new MigrationDatabase(database.Admin), NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
         return database;
     }
 
@@ -47,6 +59,7 @@ public sealed class ScratchDatabase : IAsyncDisposable
     public IEnumerable<KeyValuePair<string, string?>> AsConfiguration() =>
     [
         new("ConnectionStrings:Postgres", AppConnectionString),
+        new("ConnectionStrings:PostgresMaintenance", MaintenanceConnectionString),
         new("ConnectionStrings:PostgresAdmin", AdminConnectionString),
     ];
 
@@ -54,6 +67,8 @@ public sealed class ScratchDatabase : IAsyncDisposable
     {
         await App.DisposeAsync();
         await Admin.DisposeAsync();
+        await Maintenance.DisposeAsync();
+        await Superuser.DisposeAsync();
         // The owner may not terminate the runtime role's backends (WITH FORCE needs that): wait for them to close.
         await using var connection = await SharedDatabase.Admin.OpenConnectionAsync();
         for (var attempt = 1; ; attempt++)

@@ -7,7 +7,7 @@ using SkillForge.Sessions.Migrations;
 namespace SkillForge.Testing;
 
 /// <summary>
-/// The test database, migrated once per test process, and data sources for both roles. A server that is down
+/// The test database, migrated once per test process, and data sources for each role. A server that is down
 /// fails the test with a message saying how to start it: tests never skip.
 /// </summary>
 public static class SharedDatabase
@@ -16,7 +16,13 @@ public static class SharedDatabase
 
     public static NpgsqlDataSource App { get; } = SessionsHostingExtensions.BuildDataSource(TestServers.Postgres, "skillforge-tests");
 
+    /// <summary>The table owner: migrations, and creating and dropping scratch databases.</summary>
     public static NpgsqlDataSource Admin { get; } = SessionsHostingExtensions.BuildDataSource(TestServers.PostgresAdmin, "skillforge-tests-admin");
+
+    public static NpgsqlDataSource Maintenance { get; } = SessionsHostingExtensions.BuildDataSource(TestServers.PostgresMaintenance, "skillforge-tests-maintenance");
+
+    /// <summary>Sees every tenant's rows: for seeding and inspecting, never for the code under test.</summary>
+    public static NpgsqlDataSource Superuser { get; } = SessionsHostingExtensions.BuildDataSource(TestServers.PostgresSuperuser, "skillforge-tests-superuser");
 
     public static Task EnsureMigratedAsync() => Migrated.Value;
 
@@ -30,7 +36,7 @@ public static class SharedDatabase
     {
         try
         {
-            await new SchemaMigrator(new MaintenanceDatabase(Admin), NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
+            await new SchemaMigrator(new MigrationDatabase(Admin), NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
         }
         catch (NpgsqlException e)
         {

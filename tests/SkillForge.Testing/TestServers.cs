@@ -12,6 +12,16 @@ public static class TestServers
     public static string PostgresAdmin { get; } = FromEnvironment("ConnectionStrings__PostgresAdmin",
         "Host=127.0.0.1;Port=5432;Username=skillforge;Password=skillforge;Database=skillforge_test");
 
+    public static string PostgresMaintenance { get; } = FromEnvironment("ConnectionStrings__PostgresMaintenance",
+        "Host=127.0.0.1;Port=5432;Username=skillforge_maintenance;Password=skillforge_maintenance;Database=skillforge_test");
+
+    /// <summary>
+    /// ops/dev.sh's superuser, for tests that seed or inspect rows of several tenants: row-level security binds
+    /// every SkillForge role, the owner included, so only a superuser sees past it.
+    /// </summary>
+    public static string PostgresSuperuser { get; } = FromEnvironment("ConnectionStrings__PostgresSuperuser",
+        "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=skillforge_test");
+
     public static string Redis { get; } = FromEnvironment("ConnectionStrings__Redis", "127.0.0.1:6379");
 
     public static string RabbitMqHost { get; } = FromEnvironment("RabbitMq__Host", "127.0.0.1");
@@ -43,6 +53,7 @@ public static class TestServers
     public static IEnumerable<KeyValuePair<string, string?>> AsConfiguration() =>
     [
         new("ConnectionStrings:Postgres", Postgres),
+        new("ConnectionStrings:PostgresMaintenance", PostgresMaintenance),
         new("ConnectionStrings:PostgresAdmin", PostgresAdmin),
         new("ConnectionStrings:Redis", Redis),
         new("RabbitMq:Host", RabbitMqHost),

@@ -14,10 +14,9 @@ internal static class MigrateCommand
         var command = new Command("migrate", "Apply pending database migrations");
         command.SetAction(async (_, cancellationToken) =>
         {
-            var connectionString = environment.Configuration.GetConnectionString("PostgresAdmin")
-                ?? throw new InvalidOperationException("ConnectionStrings:PostgresAdmin is not configured.");
+            var connectionString = SessionsHostingExtensions.RequiredConnectionString(environment.Configuration, "PostgresAdmin");
             await using var dataSource = SessionsHostingExtensions.BuildDataSource(connectionString, "skillforge-cli");
-            var applied = await new SchemaMigrator(new MaintenanceDatabase(dataSource), NullLogger<SchemaMigrator>.Instance).MigrateAsync(cancellationToken);
+            var applied = await new SchemaMigrator(new MigrationDatabase(dataSource), NullLogger<SchemaMigrator>.Instance).MigrateAsync(cancellationToken);
             await environment.Output.WriteLineAsync(applied.Count == 0
                 ? $"Schema is current ({SchemaMigrator.EmbeddedMigrations.Count} migrations)."
                 : $"Applied migrations {string.Join(", ", applied)}.");

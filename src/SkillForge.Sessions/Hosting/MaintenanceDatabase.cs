@@ -3,7 +3,8 @@ using Npgsql;
 namespace SkillForge.Sessions;
 
 /// <summary>
-/// The table owner's connection (role <c>skillforge</c>): runs migrations and cleanup across all tenants.
+/// The maintenance role's connection (<c>skillforge_maintenance</c>): cleanup, the cleanup schedule and the status
+/// gauge, which work across all tenants. It may read and purge rows but owns nothing, so it cannot change the schema.
 /// Never used on the chat-turn path.
 /// </summary>
 public sealed class MaintenanceDatabase(NpgsqlDataSource dataSource) : IAsyncDisposable

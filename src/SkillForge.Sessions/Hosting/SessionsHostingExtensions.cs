@@ -13,15 +13,17 @@ namespace SkillForge.Sessions;
 public static class SessionsHostingExtensions
 {
     /// <summary>
-    /// Registers the session store, the Redis cache, and the migrator, from the connection strings
-    /// <c>Postgres</c> (runtime role), <c>PostgresAdmin</c> (table owner: migrations, cleanup) and <c>Redis</c>,
-    /// and the <c>Sessions</c> section. A missing connection string fails start-up with a message naming it.
+    /// Registers the session store, the Redis cache, cleanup and the migrator, from the connection strings
+    /// <c>Postgres</c> (chat-turn role), <c>PostgresMaintenance</c> (cleanup and gauges), <c>Redis</c>, and
+    /// <c>PostgresAdmin</c> (table owner), which only the migrator needs, and the <c>Sessions</c> section. A missing
+    /// connection string fails start-up with a message naming it; the owner's fails when the migrator is first asked for.
     /// </summary>
     public static IHostApplicationBuilder AddSessionStorage(this IHostApplicationBuilder builder)
     {
         var postgres = RequiredConnectionString(builder.Configuration, "Postgres");
-        var postgresAdmin = RequiredConnectionString(builder.Configuration, "PostgresAdmin");
+        var postgresMaintenance = RequiredConnectionString(builder.Configuration, "PostgresMaintenance");
         var redis = RequiredConnectionString(builder.Configuration, "Redis");
+        var configuration = builder.Configuration;
 
         builder.Services.AddOptions<SessionStoreOptions>()
             .BindConfiguration(SessionStoreOptions.Section)
@@ -34,7 +36,9 @@ public static class SessionsHostingExtensions
             .ValidateOnStart();
 
         builder.Services.AddSingleton(_ => new SessionDatabase(BuildDataSource(postgres, "skillforge-worker")));
-        builder.Services.AddSingleton(_ => new MaintenanceDatabase(BuildDataSource(postgresAdmin, "skillforge-maintenance")));
+        builder.Services.AddSingleton(_ => new MaintenanceDatabase(BuildDataSource(postgresMaintenance, "skillforge-maintenance")));
+        builder.Services.AddSingleton(_ => new MigrationDatabase(
+            BuildDataSource(RequiredConnectionString(configuration, "PostgresAdmin"), "skillforge-migrations")));
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectRedis(redis));
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<RefusalAudit>();
@@ -86,10 +90,10 @@ public static class SessionsHostingExtensions
         return ConnectionMultiplexer.Connect(options);
     }
 
-    private static string RequiredConnectionString(IConfiguration configuration, string name) =>
+    public static string RequiredConnectionString(IConfiguration configuration, string name) =>
         configuration.GetConnectionString(name) is { Length: > 0 } value
             ? value
             : throw new InvalidOperationException(
-                $"Connection string '{name}' is not configured. Set ConnectionStrings:{name} in appsettings.json " +
+                $"Connection string '{name}' is not configured. Set ConnectionStrings:{name} in the settings " +
                 $"or the environment variable ConnectionStrings__{name}.");
 }

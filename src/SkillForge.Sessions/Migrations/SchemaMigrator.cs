@@ -12,7 +12,7 @@ namespace SkillForge.Sessions.Migrations;
 /// transaction, recorded in <c>schema_history</c>. A session-level advisory lock makes concurrent starts (several
 /// workers, the CLI) wait for each other instead of racing. An applied migration whose text changed fails loudly.
 /// </summary>
-public sealed class SchemaMigrator(MaintenanceDatabase database, ILogger<SchemaMigrator> logger)
+public sealed class SchemaMigrator(MigrationDatabase database, ILogger<SchemaMigrator> logger)
 {
     // Any constant works; it only has to be the same for every process migrating this database.
     private const long MigrationLockKey = 0x5346_4D49_4752; // "SFMIGR"

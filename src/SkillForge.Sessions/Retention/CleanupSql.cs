@@ -1,7 +1,7 @@
 namespace SkillForge.Sessions.Retention;
 
 /// <summary>
-/// Statements of <see cref="CleanupRun"/>. They run as the table owner (all tenants). Batches lock their rows
+/// Statements of <see cref="CleanupRun"/>. They run as the maintenance role (all tenants). Batches lock their rows
 /// with <c>FOR UPDATE SKIP LOCKED</c>: a session a chat turn is writing right now is left for the next batch or
 /// run, and two runs never take the same rows.
 /// </summary>
@@ -57,8 +57,9 @@ internal static class CleanupSql
         """;
 
     /// <summary>
-    /// One batch of audit lines past their retention (migration 0007's index finds them), oldest first. Nobody
-    /// updates an audit line, so nothing is skipped in practice; the lock only keeps the statement like the others.
+    /// One batch of audit lines past their retention (migration 0007's index finds them), oldest first. Unlike the
+    /// other batches it takes no row locks first: nobody updates an audit line, runs do not overlap (the advisory
+    /// lock), and a lock would need the UPDATE privilege, which the maintenance role must not hold on the audit.
     /// A deletion of audit lines is not itself audited: it would never end.
     /// </summary>
     public const string PurgeAuditBatch = """
@@ -67,8 +68,7 @@ internal static class CleanupSql
                SELECT ctid FROM session_audit
                 WHERE occurred_at < @AuditCutoff
                 ORDER BY occurred_at
-                LIMIT @BatchSize
-                  FOR UPDATE SKIP LOCKED))
+                LIMIT @BatchSize))
         """;
 
     public const string DryRunCounts = """

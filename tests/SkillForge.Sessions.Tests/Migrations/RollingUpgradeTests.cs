@@ -64,7 +64,7 @@ public sealed class RollingUpgradeTests
 
         Assert.Equal((6, 1), (messagesDeleted, sessionsDeleted));
         Assert.Null(await store.LoadAsync(key, None));
-        await using var admin = await SharedDatabase.Admin.OpenConnectionAsync();
+        await using var admin = await SharedDatabase.Superuser.OpenConnectionAsync();
         Assert.Equal(0, await admin.ExecuteScalarAsync<long>("SELECT count(*) FROM turns WHERE tenant_id = @TenantId AND session_id = @SessionId", key));
     }
 

@@ -40,7 +40,8 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
         var tables = (await connection.QueryAsync<string>(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")).ToList();
         Assert.Equal(["cleanup_ticks", "refused_messages", "schema_history", "session_audit", "sessions", "turns"], tables);
-        var rls = await connection.QueryAsync<string>("SELECT relname FROM pg_class WHERE relrowsecurity ORDER BY relname");
+        var rls = await connection.QueryAsync<string>(
+            "SELECT relname FROM pg_class WHERE relrowsecurity AND relforcerowsecurity ORDER BY relname");
         Assert.Equal(["session_audit", "sessions", "turns"], rls);
         var views = await connection.QueryAsync<string>("SELECT viewname FROM pg_views WHERE schemaname = 'public'");
         Assert.Equal(["messages"], views);
@@ -75,6 +76,8 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
     {
         await Migrator().MigrateAsync(CancellationToken.None);
         await using var connection = await _dataSource!.OpenConnectionAsync();
+        // Row-level security binds the owner too (migration 0010): this connection works as tenant t.
+        await connection.ExecuteAsync("SELECT set_config('skillforge.tenant_id', 't', false)");
         await connection.ExecuteAsync("""
             INSERT INTO sessions (tenant_id, session_id, state, status, context, version, message_count, created_at, updated_at, last_activity_at)
             VALUES ('t', 's', 'idle', 'active', '{}', 1, 2, now(), now(), now());
@@ -186,5 +189,5 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(1, versions.Count), versions);
     }
 
-    private SchemaMigrator Migrator() => new(new MaintenanceDatabase(_dataSource!), NullLogger<SchemaMigrator>.Instance);
+    private SchemaMigrator Migrator() => new(new MigrationDatabase(_dataSource!), NullLogger<SchemaMigrator>.Instance);
 }

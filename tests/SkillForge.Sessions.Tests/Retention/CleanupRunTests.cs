@@ -21,19 +21,19 @@ public sealed class CleanupRunTests : IAsyncLifetime
     [Fact]
     public async Task Should_abandon_active_sessions_idle_past_thirty_days_and_keep_one_exactly_at_the_cutoff()
     {
-        var idle29 = await SessionAsync(_db.Admin, "active", AsOf.AddDays(-29));
-        var idle30 = await SessionAsync(_db.Admin, "active", AsOf.AddDays(-30));
-        var idle31 = await SessionAsync(_db.Admin, "active", AsOf.AddDays(-31));
-        var stuckInError = await SessionAsync(_db.Admin, "active", AsOf.AddDays(-31).AddTicks(1), state: "error");
+        var idle29 = await SessionAsync(_db.Superuser, "active", AsOf.AddDays(-29));
+        var idle30 = await SessionAsync(_db.Superuser, "active", AsOf.AddDays(-30));
+        var idle31 = await SessionAsync(_db.Superuser, "active", AsOf.AddDays(-31));
+        var stuckInError = await SessionAsync(_db.Superuser, "active", AsOf.AddDays(-31).AddTicks(1), state: "error");
 
         var report = await Run().RunAsync(AsOf, false, NoEviction, default);
 
         Assert.Equal(2, report.MarkedAbandoned);
-        Assert.Equal("active", await StatusAsync(_db.Admin, idle29));
-        Assert.Equal("active", await StatusAsync(_db.Admin, idle30));
-        Assert.Equal("abandoned", await StatusAsync(_db.Admin, idle31));
-        Assert.Equal("abandoned", await StatusAsync(_db.Admin, stuckInError));
-        await using var connection = await _db.Admin.OpenConnectionAsync();
+        Assert.Equal("active", await StatusAsync(_db.Superuser, idle29));
+        Assert.Equal("active", await StatusAsync(_db.Superuser, idle30));
+        Assert.Equal("abandoned", await StatusAsync(_db.Superuser, idle31));
+        Assert.Equal("abandoned", await StatusAsync(_db.Superuser, stuckInError));
+        await using var connection = await _db.Superuser.OpenConnectionAsync();
         Assert.Equal(AsOf.UtcDateTime, await connection.ExecuteScalarAsync<DateTime>(
             "SELECT abandoned_at FROM sessions WHERE tenant_id = @TenantId AND session_id = @SessionId", idle31));
     }
@@ -41,50 +41,50 @@ public sealed class CleanupRunTests : IAsyncLifetime
     [Fact]
     public async Task Should_delete_completed_sessions_ninety_days_after_completion_with_their_messages()
     {
-        var done89 = await SessionAsync(_db.Admin, "completed", AsOf.AddDays(-89), completedAt: AsOf.AddDays(-89), messages: 4);
-        var done90 = await SessionAsync(_db.Admin, "completed", AsOf.AddDays(-90), completedAt: AsOf.AddDays(-90), messages: 4);
-        var done91 = await SessionAsync(_db.Admin, "completed", AsOf.AddDays(-91), completedAt: AsOf.AddDays(-91), messages: 4);
+        var done89 = await SessionAsync(_db.Superuser, "completed", AsOf.AddDays(-89), completedAt: AsOf.AddDays(-89), messages: 4);
+        var done90 = await SessionAsync(_db.Superuser, "completed", AsOf.AddDays(-90), completedAt: AsOf.AddDays(-90), messages: 4);
+        var done91 = await SessionAsync(_db.Superuser, "completed", AsOf.AddDays(-91), completedAt: AsOf.AddDays(-91), messages: 4);
 
         var report = await Run().RunAsync(AsOf, false, NoEviction, default);
 
         Assert.Equal((0, 1, 4L), (report.MarkedAbandoned, report.DeletedSessions, report.DeletedMessages));
-        Assert.Equal("completed", await StatusAsync(_db.Admin, done89));
-        Assert.Equal("completed", await StatusAsync(_db.Admin, done90));
-        Assert.Null(await StatusAsync(_db.Admin, done91));
-        Assert.Equal(0, await MessageCountAsync(_db.Admin, done91));
-        Assert.Equal(4, await MessageCountAsync(_db.Admin, done90));
+        Assert.Equal("completed", await StatusAsync(_db.Superuser, done89));
+        Assert.Equal("completed", await StatusAsync(_db.Superuser, done90));
+        Assert.Null(await StatusAsync(_db.Superuser, done91));
+        Assert.Equal(0, await MessageCountAsync(_db.Superuser, done91));
+        Assert.Equal(4, await MessageCountAsync(_db.Superuser, done90));
     }
 
     [Fact]
     public async Task Should_delete_abandoned_sessions_thirty_days_after_they_were_marked()
     {
-        var marked29 = await SessionAsync(_db.Admin, "abandoned", AsOf.AddDays(-60), abandonedAt: AsOf.AddDays(-29));
-        var marked30 = await SessionAsync(_db.Admin, "abandoned", AsOf.AddDays(-60), abandonedAt: AsOf.AddDays(-30));
-        var marked31 = await SessionAsync(_db.Admin, "abandoned", AsOf.AddDays(-60), abandonedAt: AsOf.AddDays(-31));
+        var marked29 = await SessionAsync(_db.Superuser, "abandoned", AsOf.AddDays(-60), abandonedAt: AsOf.AddDays(-29));
+        var marked30 = await SessionAsync(_db.Superuser, "abandoned", AsOf.AddDays(-60), abandonedAt: AsOf.AddDays(-30));
+        var marked31 = await SessionAsync(_db.Superuser, "abandoned", AsOf.AddDays(-60), abandonedAt: AsOf.AddDays(-31));
 
         var report = await Run().RunAsync(AsOf, false, NoEviction, default);
 
         Assert.Equal((1, 2L), (report.DeletedSessions, report.DeletedMessages));
-        Assert.Equal("abandoned", await StatusAsync(_db.Admin, marked29));
-        Assert.Equal("abandoned", await StatusAsync(_db.Admin, marked30));
-        Assert.Null(await StatusAsync(_db.Admin, marked31));
+        Assert.Equal("abandoned", await StatusAsync(_db.Superuser, marked29));
+        Assert.Equal("abandoned", await StatusAsync(_db.Superuser, marked30));
+        Assert.Null(await StatusAsync(_db.Superuser, marked31));
     }
 
     [Fact]
     public async Task Should_delete_audit_lines_a_year_after_they_occurred_in_batches_and_keep_one_exactly_at_the_cutoff()
     {
-        var day364 = await AuditLineAsync(_db.Admin, AsOf.AddDays(-364));
-        var day365 = await AuditLineAsync(_db.Admin, AsOf.AddDays(-365));
-        await AuditLineAsync(_db.Admin, AsOf.AddDays(-365).AddTicks(-10));
+        var day364 = await AuditLineAsync(_db.Superuser, AsOf.AddDays(-364));
+        var day365 = await AuditLineAsync(_db.Superuser, AsOf.AddDays(-365));
+        await AuditLineAsync(_db.Superuser, AsOf.AddDays(-365).AddTicks(-10));
         for (var i = 0; i < 4; i++)
         {
-            await AuditLineAsync(_db.Admin, AsOf.AddDays(-366 - 100 * i), tenant: i % 2 == 0 ? "tenant-a" : "tenant-b");
+            await AuditLineAsync(_db.Superuser, AsOf.AddDays(-366 - 100 * i), tenant: i % 2 == 0 ? "tenant-a" : "tenant-b");
         }
 
         var report = await Run(batchSize: 2).RunAsync(AsOf, false, NoEviction, default);
 
         Assert.Equal(5, report.DeletedAuditLines);
-        await using var connection = await _db.Admin.OpenConnectionAsync();
+        await using var connection = await _db.Superuser.OpenConnectionAsync();
         Assert.Equal([day364, day365], (await connection.QueryAsync<long>("SELECT id FROM session_audit ORDER BY id")).ToList());
         Assert.Equal(0, (await Run().RunAsync(AsOf, false, NoEviction, default)).DeletedAuditLines);
     }
@@ -92,38 +92,38 @@ public sealed class CleanupRunTests : IAsyncLifetime
     [Fact]
     public async Task Should_keep_audit_lines_as_long_as_the_policy_says()
     {
-        var line = await AuditLineAsync(_db.Admin, AsOf.AddDays(-400));
+        var line = await AuditLineAsync(_db.Superuser, AsOf.AddDays(-400));
 
         var kept = await Run(deleteAuditAfter: TimeSpan.FromDays(730)).RunAsync(AsOf, false, NoEviction, default);
         var deleted = await Run(deleteAuditAfter: TimeSpan.FromDays(399)).RunAsync(AsOf, false, NoEviction, default);
 
         Assert.Equal((0L, 1L), (kept.DeletedAuditLines, deleted.DeletedAuditLines));
-        await using var connection = await _db.Admin.OpenConnectionAsync();
+        await using var connection = await _db.Superuser.OpenConnectionAsync();
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM session_audit WHERE id = @line", new { line }));
     }
 
     [Fact]
     public async Task Should_count_without_changing_anything_in_a_dry_run()
     {
-        var idle = await SessionAsync(_db.Admin, "active", AsOf.AddDays(-40));
-        var done = await SessionAsync(_db.Admin, "completed", AsOf.AddDays(-100), completedAt: AsOf.AddDays(-100), messages: 6);
-        await AuditLineAsync(_db.Admin, AsOf.AddDays(-400));
-        await AuditLineAsync(_db.Admin, AsOf.AddDays(-10));
+        var idle = await SessionAsync(_db.Superuser, "active", AsOf.AddDays(-40));
+        var done = await SessionAsync(_db.Superuser, "completed", AsOf.AddDays(-100), completedAt: AsOf.AddDays(-100), messages: 6);
+        await AuditLineAsync(_db.Superuser, AsOf.AddDays(-400));
+        await AuditLineAsync(_db.Superuser, AsOf.AddDays(-10));
 
         var report = await Run().RunAsync(AsOf, true, NoEviction, default);
 
         Assert.Equal((true, 1, 1, 6L, 1L), (report.DryRun, report.MarkedAbandoned, report.DeletedSessions, report.DeletedMessages, report.DeletedAuditLines));
-        Assert.Equal("active", await StatusAsync(_db.Admin, idle));
-        Assert.Equal(6, await MessageCountAsync(_db.Admin, done));
-        await using var connection = await _db.Admin.OpenConnectionAsync();
+        Assert.Equal("active", await StatusAsync(_db.Superuser, idle));
+        Assert.Equal(6, await MessageCountAsync(_db.Superuser, done));
+        await using var connection = await _db.Superuser.OpenConnectionAsync();
         Assert.Equal(2, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM session_audit"));
     }
 
     [Fact]
     public async Task Should_do_nothing_the_second_time_for_the_same_as_of()
     {
-        await SessionAsync(_db.Admin, "active", AsOf.AddDays(-40));
-        await SessionAsync(_db.Admin, "completed", AsOf.AddDays(-100), completedAt: AsOf.AddDays(-100));
+        await SessionAsync(_db.Superuser, "active", AsOf.AddDays(-40));
+        await SessionAsync(_db.Superuser, "completed", AsOf.AddDays(-100), completedAt: AsOf.AddDays(-100));
 
         var first = await Run().RunAsync(AsOf, false, NoEviction, default);
         var second = await Run().RunAsync(AsOf, false, NoEviction, default);
@@ -137,8 +137,8 @@ public sealed class CleanupRunTests : IAsyncLifetime
     {
         for (var i = 0; i < 7; i++)
         {
-            await SessionAsync(_db.Admin, "active", AsOf.AddDays(-40));
-            await SessionAsync(_db.Admin, "abandoned", AsOf.AddDays(-90), abandonedAt: AsOf.AddDays(-45), messages: 2);
+            await SessionAsync(_db.Superuser, "active", AsOf.AddDays(-40));
+            await SessionAsync(_db.Superuser, "abandoned", AsOf.AddDays(-90), abandonedAt: AsOf.AddDays(-45), messages: 2);
         }
         var evicted = new List<SessionKey>();
 
@@ -153,8 +153,8 @@ public sealed class CleanupRunTests : IAsyncLifetime
     {
         for (var i = 0; i < 20; i++)
         {
-            await SessionAsync(_db.Admin, "active", AsOf.AddDays(-40));
-            await SessionAsync(_db.Admin, "completed", AsOf.AddDays(-100), completedAt: AsOf.AddDays(-100), messages: 2);
+            await SessionAsync(_db.Superuser, "active", AsOf.AddDays(-40));
+            await SessionAsync(_db.Superuser, "completed", AsOf.AddDays(-100), completedAt: AsOf.AddDays(-100), messages: 2);
         }
 
         var reports = await Task.WhenAll(Run(batchSize: 4).RunAsync(AsOf, false, NoEviction, default), Run(batchSize: 4).RunAsync(AsOf, false, NoEviction, default));
@@ -162,7 +162,7 @@ public sealed class CleanupRunTests : IAsyncLifetime
         Assert.Equal(20, reports.Sum(r => r.MarkedAbandoned));
         Assert.Equal(20, reports.Sum(r => r.DeletedSessions));
         Assert.Equal(40, reports.Sum(r => r.DeletedMessages));
-        await using var connection = await _db.Admin.OpenConnectionAsync();
+        await using var connection = await _db.Superuser.OpenConnectionAsync();
         // Each purged session named once, in one batch's line (one line a batch and tenant).
         Assert.Equal((20L, 20L), await connection.QuerySingleAsync<(long, long)>(
             "SELECT count(*), count(DISTINCT s) FROM session_audit a, unnest(a.session_ids) s WHERE a.event = 'purged'"));
@@ -173,11 +173,11 @@ public sealed class CleanupRunTests : IAsyncLifetime
     [Fact]
     public async Task Should_audit_purges_with_ids_counts_and_times_but_no_content()
     {
-        var done = await SessionAsync(_db.Admin, "completed", AsOf.AddDays(-100), completedAt: AsOf.AddDays(-100), messages: 4);
+        var done = await SessionAsync(_db.Superuser, "completed", AsOf.AddDays(-100), completedAt: AsOf.AddDays(-100), messages: 4);
 
         await Run().RunAsync(AsOf, false, NoEviction, default);
 
-        await using var connection = await _db.Admin.OpenConnectionAsync();
+        await using var connection = await _db.Superuser.OpenConnectionAsync();
         var audit = await connection.QuerySingleAsync<(string Event, long Count, DateTime At, string[] Ids)>(
             "SELECT event, count, occurred_at, session_ids FROM session_audit WHERE tenant_id = @TenantId AND @SessionId = ANY(session_ids)", done);
         Assert.Equal(("purged", 4L, AsOf.UtcDateTime), (audit.Event, audit.Count, audit.At));
@@ -191,15 +191,15 @@ public sealed class CleanupRunTests : IAsyncLifetime
         var ofA = new List<SessionKey>();
         for (var i = 0; i < 3; i++)
         {
-            ofA.Add(await SessionAsync(_db.Admin, "completed", AsOf.AddDays(-100), completedAt: AsOf.AddDays(-100), messages: 2 * (i + 1)));
+            ofA.Add(await SessionAsync(_db.Superuser, "completed", AsOf.AddDays(-100), completedAt: AsOf.AddDays(-100), messages: 2 * (i + 1)));
         }
-        var ofB = await SessionAsync(_db.Admin, "abandoned", AsOf.AddDays(-90), abandonedAt: AsOf.AddDays(-45), messages: 6, tenant: "tenant-b");
-        var kept = await SessionAsync(_db.Admin, "completed", AsOf.AddDays(-89), completedAt: AsOf.AddDays(-89), tenant: "tenant-b");
+        var ofB = await SessionAsync(_db.Superuser, "abandoned", AsOf.AddDays(-90), abandonedAt: AsOf.AddDays(-45), messages: 6, tenant: "tenant-b");
+        var kept = await SessionAsync(_db.Superuser, "completed", AsOf.AddDays(-89), completedAt: AsOf.AddDays(-89), tenant: "tenant-b");
 
         var report = await Run().RunAsync(AsOf, false, NoEviction, default);
 
         Assert.Equal((4, 18L), (report.DeletedSessions, report.DeletedMessages));
-        await using var connection = await _db.Admin.OpenConnectionAsync();
+        await using var connection = await _db.Superuser.OpenConnectionAsync();
         var lines = (await connection.QueryAsync<(string Tenant, string? SessionId, string[] Ids, long Count, DateTime At)>(
             "SELECT tenant_id, session_id, session_ids, count, occurred_at FROM session_audit WHERE event = 'purged' ORDER BY tenant_id")).ToList();
         Assert.Equal(2, lines.Count);
@@ -207,13 +207,13 @@ public sealed class CleanupRunTests : IAsyncLifetime
         Assert.Equal(ofA.Select(k => k.SessionId).Order(StringComparer.Ordinal), lines[0].Ids);
         Assert.Equal(("tenant-b", null, 6L, AsOf.UtcDateTime), (lines[1].Tenant, lines[1].SessionId, lines[1].Count, lines[1].At));
         Assert.Equal([ofB.SessionId], lines[1].Ids);
-        Assert.Equal("completed", await StatusAsync(_db.Admin, kept));
+        Assert.Equal("completed", await StatusAsync(_db.Superuser, kept));
     }
 
     [Fact]
     public async Task Should_refuse_an_audit_line_with_both_or_neither_a_session_and_a_batch_of_them()
     {
-        await using var connection = await _db.Admin.OpenConnectionAsync();
+        await using var connection = await _db.Superuser.OpenConnectionAsync();
         foreach (var (one, many) in new (string?, string[]?)[] { ("s-1", ["s-1"]), (null, null) })
         {
             var refused = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => connection.ExecuteAsync(
@@ -228,9 +228,9 @@ public sealed class CleanupRunTests : IAsyncLifetime
     {
         for (var i = 0; i < 3; i++)
         {
-            await SessionAsync(_db.Admin, "active", AsOf.AddDays(-31));
-            await SessionAsync(_db.Admin, "completed", AsOf.AddDays(-100), completedAt: AsOf.AddDays(-100), messages: 2);
-            await AuditLineAsync(_db.Admin, AsOf.AddDays(-400));
+            await SessionAsync(_db.Superuser, "active", AsOf.AddDays(-31));
+            await SessionAsync(_db.Superuser, "completed", AsOf.AddDays(-100), completedAt: AsOf.AddDays(-100), messages: 2);
+            await AuditLineAsync(_db.Superuser, AsOf.AddDays(-400));
         }
         var clock = new DelayRecordingClock();
         var pause = TimeSpan.FromMilliseconds(5);
@@ -245,7 +245,7 @@ public sealed class CleanupRunTests : IAsyncLifetime
     [Fact]
     public async Task Should_not_rest_when_the_pause_is_zero_or_nothing_is_found()
     {
-        await SessionAsync(_db.Admin, "completed", AsOf.AddDays(-100), completedAt: AsOf.AddDays(-100));
+        await SessionAsync(_db.Superuser, "completed", AsOf.AddDays(-100), completedAt: AsOf.AddDays(-100));
         var clock = new DelayRecordingClock();
 
         await Run(pause: TimeSpan.Zero, clock: clock).RunAsync(AsOf, false, NoEviction, default);
@@ -255,7 +255,7 @@ public sealed class CleanupRunTests : IAsyncLifetime
     }
 
     private CleanupRun Run(int batchSize = 1_000, TimeSpan? deleteAuditAfter = null, TimeSpan? pause = null, TimeProvider? clock = null) =>
-        new(new MaintenanceDatabase(_db.Admin), Options.Create(new RetentionPolicy
+        new(new MaintenanceDatabase(_db.Maintenance), Options.Create(new RetentionPolicy
         {
             BatchSize = batchSize,
             DeleteAuditAfter = deleteAuditAfter ?? new RetentionPolicy().DeleteAuditAfter,

@@ -14,7 +14,7 @@ public sealed class CleanupTicksTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _db = await ScratchDatabase.CreateAsync();
-        _ticks = new CleanupTicks(new MaintenanceDatabase(_db.Admin));
+        _ticks = new CleanupTicks(new MaintenanceDatabase(_db.Maintenance));
     }
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
@@ -58,7 +58,7 @@ public sealed class CleanupTicksTests : IAsyncLifetime
     [Fact]
     public async Task Should_forget_ticks_more_than_a_week_older_than_the_one_sent()
     {
-        await using (var connection = await _db.Admin.OpenConnectionAsync())
+        await using (var connection = await _db.Superuser.OpenConnectionAsync())
         {
             await connection.ExecuteAsync("""
                 INSERT INTO cleanup_ticks (tick, claimed_by, claimed_at, sent_at) VALUES
@@ -71,7 +71,7 @@ public sealed class CleanupTicksTests : IAsyncLifetime
         Assert.True(await _ticks.TryClaimAsync(Tick, "b", default));
         await _ticks.MarkSentAsync(Tick, "b", default);
 
-        await using var check = await _db.Admin.OpenConnectionAsync();
+        await using var check = await _db.Superuser.OpenConnectionAsync();
         var kept = (await check.QueryAsync<DateTime>("SELECT tick FROM cleanup_ticks ORDER BY tick")).ToList();
         Assert.Equal([(Tick - CleanupTicks.History).UtcDateTime, Tick.UtcDateTime], kept);
         Assert.NotNull(await SentAtAsync());
@@ -79,13 +79,13 @@ public sealed class CleanupTicksTests : IAsyncLifetime
 
     private async Task AgeClaimAsync(TimeSpan age)
     {
-        await using var connection = await _db.Admin.OpenConnectionAsync();
+        await using var connection = await _db.Superuser.OpenConnectionAsync();
         await connection.ExecuteAsync("UPDATE cleanup_ticks SET claimed_at = now() - @age", new { age });
     }
 
     private async Task<DateTime?> SentAtAsync()
     {
-        await using var connection = await _db.Admin.OpenConnectionAsync();
+        await using var connection = await _db.Superuser.OpenConnectionAsync();
         return await connection.ExecuteScalarAsync<DateTime?>("SELECT sent_at FROM cleanup_ticks WHERE tick = @Tick", new { Tick = Tick.UtcDateTime });
     }
 }

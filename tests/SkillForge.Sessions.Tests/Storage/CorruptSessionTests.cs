@@ -15,7 +15,7 @@ public sealed class CorruptSessionTests
     {
         var store = await SharedDatabase.CreateStoreAsync();
         var key = await AppendManyAsync(store, new SessionKey(TestIds.Tenant(), TestIds.Session()), 1);
-        await using (var connection = await SharedDatabase.Admin.OpenConnectionAsync())
+        await using (var connection = await SharedDatabase.Superuser.OpenConnectionAsync())
         {
             await connection.ExecuteAsync($"UPDATE sessions SET {damage} WHERE tenant_id = @t AND session_id = @s",
                 new { t = key.TenantId, s = key.SessionId });

@@ -22,7 +22,7 @@ public sealed class ErasureTests
         var erased = await store.EraseAsync(key, "user request", Guid.NewGuid(), DateTimeOffset.UtcNow, None);
 
         Assert.Equal(new ErasureResult(true, 4, RemovedNow: true), erased);
-        await using var connection = await SharedDatabase.Admin.OpenConnectionAsync();
+        await using var connection = await SharedDatabase.Superuser.OpenConnectionAsync();
         // Search every table of the schema for the text, not just the API.
         var tables = await connection.QueryAsync<string>(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'");
@@ -78,7 +78,7 @@ public sealed class ErasureTests
         Assert.Equal(new ErasureResult(true, 4, RemovedNow: false), again);
         Assert.Equal(new ErasureResult(false, 0, false), another);
         Assert.Equal(new ErasureResult(false, 0, false), anonymous);
-        await using var connection = await SharedDatabase.Admin.OpenConnectionAsync();
+        await using var connection = await SharedDatabase.Superuser.OpenConnectionAsync();
         var lines = (await connection.QueryAsync<(string? FromValue, long Count, Guid? RequestId)>(
             "SELECT from_value, count, request_id FROM session_audit WHERE tenant_id = @TenantId AND session_id = @SessionId AND event = 'erased' ORDER BY id",
             key)).ToList();

@@ -155,7 +155,7 @@ public sealed class InputValidationTests
 
     private static async Task<long> CountTenantRowsAsync(string tenant)
     {
-        await using var connection = await SharedDatabase.Admin.OpenConnectionAsync();
+        await using var connection = await SharedDatabase.Superuser.OpenConnectionAsync();
         return await connection.ExecuteScalarAsync<long>(
             "SELECT (SELECT count(*) FROM sessions WHERE tenant_id = @t) + (SELECT count(*) FROM messages WHERE tenant_id = @t)", new { t = tenant });
     }

@@ -107,7 +107,7 @@ public sealed class SessionStoreTests
         await store.AppendTurnAsync(Turn(key, 1, "more secret words", state: "gathering_purpose", previousState: "gathering_purpose"), None);
         await store.AppendTurnAsync(Turn(key, 2, state: "completed", previousState: "gathering_purpose", status: SessionStatus.Completed), None);
 
-        await using var connection = await SharedDatabase.Admin.OpenConnectionAsync();
+        await using var connection = await SharedDatabase.Superuser.OpenConnectionAsync();
         var events = (await connection.QueryAsync<(string Event, string? From, string? To, long? Version)>(
             "SELECT event, from_value, to_value, version FROM session_audit WHERE tenant_id = @t AND session_id = @s ORDER BY id",
             new { t = key.TenantId, s = key.SessionId })).ToList();
@@ -136,7 +136,7 @@ public sealed class SessionStoreTests
 
     private static async Task<long> CountMessagesAsync(SessionKey key)
     {
-        await using var connection = await SharedDatabase.Admin.OpenConnectionAsync();
+        await using var connection = await SharedDatabase.Superuser.OpenConnectionAsync();
         return await connection.ExecuteScalarAsync<long>(
             "SELECT count(*) FROM messages WHERE tenant_id = @t AND session_id = @s", new { t = key.TenantId, s = key.SessionId });
     }

@@ -138,7 +138,7 @@ public sealed class ChatTurnHandlerTests : HarnessTests
     {
         var first = Turn(TestIds.Tenant(), TestIds.Session(), "I want a skill that formats SQL");
         await Handler.HandleAsync(first, default); // the cache now holds the session as active
-        await using var cleanup = await SharedDatabase.Admin.OpenConnectionAsync();
+        await using var cleanup = await SharedDatabase.Superuser.OpenConnectionAsync();
         await using var transaction = await cleanup.BeginTransactionAsync();
         // What a cleanup batch does to the row: lock it and mark it abandoned, not committed yet.
         await cleanup.ExecuteAsync("""
@@ -163,7 +163,7 @@ public sealed class ChatTurnHandlerTests : HarnessTests
         var first = Turn(TestIds.Tenant(), TestIds.Session(), "I want a skill that formats SQL");
         await Handler.HandleAsync(first, default);
         await CloseAsync(Key(first), "abandoned");
-        await using var cleanup = await SharedDatabase.Admin.OpenConnectionAsync();
+        await using var cleanup = await SharedDatabase.Superuser.OpenConnectionAsync();
         await using var transaction = await cleanup.BeginTransactionAsync();
         // A purge batch mid-way: the row deleted, its messages with it (ON DELETE CASCADE), not committed yet.
         await cleanup.ExecuteAsync("DELETE FROM sessions WHERE tenant_id = @t AND session_id = @s",
@@ -217,7 +217,7 @@ public sealed class ChatTurnHandlerTests : HarnessTests
         var first = Turn(TestIds.Tenant(), TestIds.Session(), "I want a skill that formats SQL");
         await Handler.HandleAsync(first, default);
         await Cache.RemoveOrThrowAsync(Key(first));
-        await using (var connection = await SharedDatabase.Admin.OpenConnectionAsync())
+        await using (var connection = await SharedDatabase.Superuser.OpenConnectionAsync())
         {
             await connection.ExecuteAsync("UPDATE sessions SET context = '{\"schema_version\": \"not a number\", \"state\": 42}' WHERE tenant_id = @t AND session_id = @s",
                 new { t = first.TenantId, s = first.SessionId });
@@ -236,7 +236,7 @@ public sealed class ChatTurnHandlerTests : HarnessTests
 
     private static async Task CloseAsync(SessionKey key, string status)
     {
-        await using var connection = await SharedDatabase.Admin.OpenConnectionAsync();
+        await using var connection = await SharedDatabase.Superuser.OpenConnectionAsync();
         await connection.ExecuteAsync("UPDATE sessions SET status = @status WHERE tenant_id = @t AND session_id = @s",
             new { status, t = key.TenantId, s = key.SessionId });
         await TestRedis.Shared.GetDatabase().KeyDeleteAsync(SessionCache.KeyOf(key));
@@ -244,14 +244,14 @@ public sealed class ChatTurnHandlerTests : HarnessTests
 
     private static async Task<long> CountMessagesAsync(SessionKey key)
     {
-        await using var connection = await SharedDatabase.Admin.OpenConnectionAsync();
+        await using var connection = await SharedDatabase.Superuser.OpenConnectionAsync();
         return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM messages WHERE tenant_id = @t AND session_id = @s",
             new { t = key.TenantId, s = key.SessionId });
     }
 
     private static async Task<long> CountTenantRowsAsync(string tenant)
     {
-        await using var connection = await SharedDatabase.Admin.OpenConnectionAsync();
+        await using var connection = await SharedDatabase.Superuser.OpenConnectionAsync();
         return await connection.ExecuteScalarAsync<long>(
             "SELECT (SELECT count(*) FROM sessions WHERE tenant_id = @t) + (SELECT count(*) FROM messages WHERE tenant_id = @t)", new { t = tenant });
     }

@@ -71,7 +71,7 @@ public sealed class CleanupSessionsConsumerTests : IAsyncLifetime
         using var recorded = new Measurements(host.Services.GetRequiredService<IMeterFactory>());
         var harness = host.Services.GetRequiredService<ITestHarness>();
         var asOf = DateTimeOffset.UtcNow;
-        await using var connection = await _db.Admin.OpenConnectionAsync();
+        await using var connection = await _db.Superuser.OpenConnectionAsync();
         await connection.ExecuteAsync("""
             INSERT INTO session_audit (tenant_id, session_id, event, from_value, to_value, version, occurred_at)
             VALUES ('t', 'old', 'state_changed', 'idle', 'intent_detection', 2, @old),
@@ -112,7 +112,7 @@ public sealed class CleanupSessionsConsumerTests : IAsyncLifetime
         await using var second = new AsyncHost(await WorkerTestHost.StartAsync(s => s.AddHostedService<CleanupScheduler>(), settings));
 
         // Wait for three ticks (a second apart) rather than a fixed time: under a loaded test run a host may start late.
-        await using var connection = await _db.Admin.OpenConnectionAsync();
+        await using var connection = await _db.Superuser.OpenConnectionAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM cleanup_ticks") < 3)
         {
@@ -142,7 +142,7 @@ public sealed class CleanupSessionsConsumerTests : IAsyncLifetime
 
         Assert.Equal(tick, sent);
         // The tick is marked sent just after the send returns: wait for the mark rather than race it.
-        await using var connection = await _db.Admin.OpenConnectionAsync();
+        await using var connection = await _db.Superuser.OpenConnectionAsync();
         DateTime? sentAt = null;
         for (var deadline = DateTime.UtcNow.AddSeconds(10); sentAt is null && DateTime.UtcNow < deadline; await Task.Delay(50))
         {
@@ -177,7 +177,7 @@ public sealed class CleanupSessionsConsumerTests : IAsyncLifetime
     private async Task<DateTimeOffset> ClaimedButUnsentTickAsync(TimeSpan claimedAgo)
     {
         var tick = CleanupScheduler.LatestTickAtOrBefore(new Quartz.CronExpression(DailyCron, TimeZoneInfo.Utc), DateTimeOffset.UtcNow)!.Value;
-        await using var connection = await _db.Admin.OpenConnectionAsync();
+        await using var connection = await _db.Superuser.OpenConnectionAsync();
         await connection.ExecuteAsync(
             "INSERT INTO cleanup_ticks (tick, claimed_by, claimed_at) VALUES (@tick, 'a-worker-that-died', now() - @claimedAgo)",
             new { tick = tick.UtcDateTime, claimedAgo });
@@ -242,7 +242,7 @@ public sealed class CleanupSessionsConsumerTests : IAsyncLifetime
 
     private async Task<long> RefusalsAsync(string messageType, string reason)
     {
-        await using var connection = await _db.Admin.OpenConnectionAsync();
+        await using var connection = await _db.Superuser.OpenConnectionAsync();
         return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM refused_messages WHERE message_type = @messageType AND reason = @reason",
             new { messageType, reason });
     }

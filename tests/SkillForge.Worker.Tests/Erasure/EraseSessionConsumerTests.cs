@@ -27,7 +27,7 @@ public sealed class EraseSessionConsumerTests : HarnessTests
         Assert.True(erased.Existed);
         Assert.Equal(4, erased.MessagesDeleted);
         Assert.False(await TestRedis.Shared.GetDatabase().KeyExistsAsync(SessionCache.KeyOf(new SessionKey(tenant, session))));
-        await using (var connection = await SharedDatabase.Admin.OpenConnectionAsync())
+        await using (var connection = await SharedDatabase.Superuser.OpenConnectionAsync())
         {
             Assert.Equal(0, await connection.ExecuteScalarAsync<long>(
                 "SELECT (SELECT count(*) FROM messages m WHERE m::text LIKE '%' || @secret || '%') + (SELECT count(*) FROM sessions s WHERE s::text LIKE '%' || @secret || '%')",
@@ -58,7 +58,7 @@ public sealed class EraseSessionConsumerTests : HarnessTests
         Assert.Equal(2, erased.MessagesDeleted);
         Assert.Null(await host.Services.GetRequiredService<SessionStore>().LoadAsync(key, default));
         Assert.False(await TestRedis.Shared.GetDatabase().KeyExistsAsync(SessionCache.KeyOf(key)));
-        await using var connection = await SharedDatabase.Admin.OpenConnectionAsync();
+        await using var connection = await SharedDatabase.Superuser.OpenConnectionAsync();
         Assert.Equal([2L, 0L], await connection.QueryAsync<long>(
             "SELECT count FROM session_audit WHERE tenant_id = @TenantId AND session_id = @SessionId AND event = 'erased' ORDER BY id",
             new { key.TenantId, key.SessionId })); // each attempt says it ran; only the first erased anything

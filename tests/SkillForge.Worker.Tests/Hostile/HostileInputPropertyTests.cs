@@ -113,7 +113,7 @@ public sealed class HostileInputPropertyTests : HarnessTests
 
     private static async Task<(long Sessions, long Messages)> CountAsync(string tenant, string session)
     {
-        await using var connection = await SharedDatabase.Admin.OpenConnectionAsync();
+        await using var connection = await SharedDatabase.Superuser.OpenConnectionAsync();
         return await connection.QuerySingleAsync<(long, long)>("""
             SELECT (SELECT count(*) FROM sessions WHERE tenant_id = @tenant AND session_id = @session),
                    (SELECT count(*) FROM messages WHERE tenant_id = @tenant AND session_id = @session)
@@ -122,7 +122,7 @@ public sealed class HostileInputPropertyTests : HarnessTests
 
     private static async Task<string> UserMessageAsync(string tenant, string session, long seq)
     {
-        await using var connection = await SharedDatabase.Admin.OpenConnectionAsync();
+        await using var connection = await SharedDatabase.Superuser.OpenConnectionAsync();
         return await connection.QuerySingleAsync<string>(
             "SELECT content FROM messages WHERE tenant_id = @tenant AND session_id = @session AND seq = @seq AND role = 'user'",
             new { tenant, session, seq });

@@ -1,7 +1,9 @@
+using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using SkillForge.Sessions;
 using SkillForge.Testing;
 using SkillForge.Worker.Hosting;
 
@@ -38,13 +40,51 @@ public sealed class WorkerAppTests
         Assert.Contains(setting, failure.Message);
     }
 
-    [Fact]
-    public void Should_fail_at_build_naming_a_missing_connection_string()
+    [Theory]
+    [InlineData("ConnectionStrings:Postgres")]
+    [InlineData("ConnectionStrings:PostgresMaintenance")]
+    [InlineData("ConnectionStrings:Redis")]
+    public void Should_fail_at_build_naming_a_missing_connection_string(string setting)
     {
         var failure = Assert.Throws<InvalidOperationException>(() => WorkerApp.Build([], builder => builder.Configuration.AddInMemoryCollection(
-            new Dictionary<string, string?>(TestServers.AsConfiguration()) { ["ConnectionStrings:Postgres"] = "" })));
+            new Dictionary<string, string?>(TestServers.AsConfiguration()) { [setting] = "" })));
 
-        Assert.Contains("ConnectionStrings:Postgres", failure.Message);
+        Assert.Contains(setting + " ", failure.Message);
+    }
+
+    [Fact]
+    public async Task Should_fail_at_start_without_the_owner_connection_only_when_told_to_migrate()
+    {
+        var withoutOwner = new Dictionary<string, string?>(TestServers.AsConfiguration()) { ["ConnectionStrings:PostgresAdmin"] = "" };
+        await using var app = WorkerApp.Build([], builder => builder.Configuration.AddInMemoryCollection(
+            new Dictionary<string, string?>(withoutOwner) { ["Worker:MigrateOnStart"] = "true" }));
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
+
+        Assert.Contains("ConnectionStrings:PostgresAdmin", failure.Message);
+    }
+
+    [Fact]
+    public async Task Should_hold_no_owner_role_at_run_time()
+    {
+        await using var app = WorkerApp.Build([], builder => builder.Configuration.AddInMemoryCollection(
+            new Dictionary<string, string?>(TestServers.AsConfiguration()) { ["ConnectionStrings:PostgresAdmin"] = "" }));
+        var dataSources = new[]
+        {
+            app.Services.GetRequiredService<SessionDatabase>().DataSource,
+            app.Services.GetRequiredService<MaintenanceDatabase>().DataSource,
+        };
+
+        foreach (var dataSource in dataSources)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync();
+            var (user, privileged) = await connection.QuerySingleAsync<(string, bool)>("""
+                SELECT current_user::text, r.rolsuper OR r.rolbypassrls OR pg_has_role(current_user, t.tableowner, 'USAGE')
+                  FROM pg_roles r, pg_tables t
+                 WHERE r.rolname = current_user AND t.tablename = 'sessions'
+                """);
+            Assert.False(privileged, $"the worker connects as {user}, which owns the tables or bypasses row-level security");
+        }
     }
 
     [Fact]

@@ -146,8 +146,7 @@ public sealed class BrokerAttackTests(RealWorkerFixture fixture) : IClassFixture
 
     private static async Task<Snapshot> ReadAsync(SessionKey key)
     {
-        await using var admin = NpgsqlDataSource.Create(TestServers.PostgresAdmin);
-        await using var connection = await admin.OpenConnectionAsync();
+        await using var connection = await SharedDatabase.Superuser.OpenConnectionAsync();
         var rows = string.Join("\n", await connection.QueryAsync<string>("""
             SELECT row_to_json(s)::text FROM sessions s WHERE tenant_id = @TenantId AND session_id = @SessionId
             UNION ALL
@@ -169,8 +168,7 @@ public sealed class BrokerAttackTests(RealWorkerFixture fixture) : IClassFixture
 
     private static async Task<(string? Reason, string? Sender)> RefusalAsync(Guid messageId)
     {
-        await using var admin = NpgsqlDataSource.Create(TestServers.PostgresAdmin);
-        await using var connection = await admin.OpenConnectionAsync();
+        await using var connection = await SharedDatabase.Superuser.OpenConnectionAsync();
         var row = await connection.QuerySingleOrDefaultAsync<(string Reason, string Sender)?>(
             "SELECT reason, sender FROM refused_messages WHERE message_id = @messageId", new { messageId });
         return (row?.Reason, row?.Sender);

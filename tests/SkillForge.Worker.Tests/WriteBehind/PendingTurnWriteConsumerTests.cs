@@ -154,8 +154,7 @@ public sealed class PendingTurnWriteConsumerTests : HarnessTests
 
     private static async Task<string?> RefusalReasonAsync(Guid messageId)
     {
-        await using var admin = Npgsql.NpgsqlDataSource.Create(TestServers.PostgresAdmin);
-        await using var connection = await admin.OpenConnectionAsync();
+        await using var connection = await SharedDatabase.Superuser.OpenConnectionAsync();
         return await Dapper.SqlMapper.ExecuteScalarAsync<string?>(connection,
             "SELECT reason FROM refused_messages WHERE message_id = @messageId", new { messageId });
     }
