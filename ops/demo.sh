@@ -36,7 +36,7 @@ printf '%s\n' "I want a skill that reviews SQL migrations for risky changes" "Na
 
 echo "== kill -9 the worker and flush Redis"
 kill -9 "$WORKER_PID"; wait "$WORKER_PID" 2>/dev/null || true
-redis-cli -h 127.0.0.1 -p 6379 FLUSHALL >/dev/null
+"$ROOT/ops/dev.sh" redis-cli FLUSHALL >/dev/null
 echo "== starting the worker again"
 start_worker
 echo "== the conversation goes on from PostgreSQL"

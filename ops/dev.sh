@@ -5,17 +5,22 @@
 #                       --cluster adds rabbit2@localhost and rabbit3@localhost joined to rabbit@localhost
 #   down                stop what up started (by the pid files under .data/)
 #   status              say what runs (exit 3 when postgres, redis or rabbit@localhost is down)
-#   run [args]          up, then the worker in the foreground (it applies the migrations at start-up)
+#   run [--tls] [args]  up, then the worker in the foreground (it applies the migrations at start-up); --tls: over TLS
 #   test [args]         up, then dotnet test SkillForge.Messaging.sln [args]
 #   psql [args]         psql into the skillforge database as skillforge (its owner)
+#   redis-cli [args]    redis-cli as Redis's admin user (the worker's own user may touch skillforge:* keys only)
 #   rabbitmqctl [args]  rabbitmqctl against rabbit@localhost (the right HOME/cookie; -n picks another node)
 #   stop-service S / start-service S     stop or start one of postgres|redis|rabbitmq (fault tests)
 #   rabbit-node stop|start N             stop or start cluster node N (1-3), keeping its cluster membership
 #   cluster-down        rabbit2/rabbit3 leave the cluster and stop; rabbit@localhost goes on alone
 #   bench [scenario]    up, then the benchmarks (src/SkillForge.Bench; figures go to docs/)
 #   demo                up, then ops/demo.sh: a conversation, kill -9 of the worker, Redis flushed, the conversation going on
+# TLS: every up also opens TLS listeners with certificates of a throwaway CA made on the first up (.data/tls/ca.crt):
+# PostgreSQL on its own port (ssl=on), Redis on 127.0.0.1:6380, AMQPS on 127.0.0.1:5671. `run --tls` runs the worker
+# over all three; docs/operations.md says how to point a party at them.
 # Fixed addresses (the .NET code and tests default to them): PostgreSQL 127.0.0.1:5432 (postgres/postgres,
-# skillforge, skillforge_app, skillforge_maintenance: password = name), Redis 127.0.0.1:6379, RabbitMQ 127.0.0.1:5672 vhost
+# skillforge, skillforge_app, skillforge_maintenance: password = name), Redis 127.0.0.1:6379 (users skillforge-worker and admin,
+# password = name), RabbitMQ 127.0.0.1:5672 vhost
 # skillforge (one user per party: skillforge-worker, skillforge-upstream, skillforge-operator, password = name),
 # management UI http://127.0.0.1:15672 (admin/admin; skillforge-operator sees its queues).
 # With SKILLFORGE_DOCKER=1 and a running Docker engine, up/down/status use docker compose instead (same ports).
@@ -27,6 +32,8 @@ LOGS="$DATA/logs"
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_PORT=5432
 REDIS_PORT=6379
+REDIS_TLS_PORT=6380
+TLS="$DATA/tls"
 EPMD_PORT=4369
 RABBIT_BIN=/usr/lib/rabbitmq/bin     # the real scripts: /usr/sbin/rabbitmq* switch to the rabbitmq user
 RABBIT_HOME="$DATA/rabbitmq/home"    # holds the Erlang cookie that every node and rabbitmqctl must share
@@ -71,6 +78,7 @@ install_packages() {
   [[ -x "$PG_BIN/postgres" ]] || missing+=(postgresql-15)
   command -v redis-server >/dev/null && command -v redis-cli >/dev/null || missing+=(redis-server)
   [[ -x "$RABBIT_BIN/rabbitmq-server" ]] || missing+=(rabbitmq-server)
+  command -v openssl >/dev/null || missing+=(openssl)
   ((${#missing[@]})) || return 0
   is_root || sudo=(sudo)
   say apt "installing ${missing[*]} (log: .data/logs/apt.log)"
@@ -85,6 +93,26 @@ install_packages() {
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"; } >>"$LOGS/apt.log" 2>&1 || rc=$?
   [[ -z "$added" ]] || "${sudo[@]}" rm -f "$policy"
   ((rc == 0)) || die "apt-get install ${missing[*]} failed; see $LOGS/apt.log"
+}
+
+# ---------------------------------------------------------------- TLS
+# A throwaway CA and one server certificate (localhost and 127.0.0.1) that all three servers present. Development
+# only: the CA's key lies beside it, so anyone who can read .data/ could issue certificates it vouches for.
+tls_files() {
+  [[ -s "$TLS/ca.crt" && -s "$TLS/server.crt" && -s "$TLS/server.key" ]] && return 0
+  mkdir -p "$TLS"; chmod 755 "$TLS"
+  {
+    openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj "/CN=SkillForge development CA" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+      -keyout "$TLS/ca.key" -out "$TLS/ca.crt" &&
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$TLS/server.key" -out "$TLS/server.csr" &&
+    printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1" "basicConstraints=CA:FALSE" \
+      "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" >"$TLS/server.ext" &&
+    openssl x509 -req -in "$TLS/server.csr" -CA "$TLS/ca.crt" -CAkey "$TLS/ca.key" -CAcreateserial -days 825 \
+      -extfile "$TLS/server.ext" -out "$TLS/server.crt"
+  } >>"$LOGS/tls.log" 2>&1 || die "making the development certificates failed; see $LOGS/tls.log"
+  chmod 600 "$TLS/ca.key" "$TLS/server.key"; chmod 644 "$TLS/ca.crt" "$TLS/server.crt"
+  say tls "made a development CA and server certificate in ${TLS#"$ROOT/"}/"
 }
 
 # ---------------------------------------------------------------- PostgreSQL
@@ -113,6 +141,10 @@ pg_running() { as_pg "$PG_BIN/pg_ctl" -D "$(pg_data_dir)" status >/dev/null 2>&1
 postgres_up() {
   local pgdata log state=running pwfile
   pgdata="$(pg_data_dir)"; log="$(pg_log)"
+  # A server this script started before it had TLS: restart it with its certificate (a fast, clean stop).
+  if pg_running && [[ "$(as_pg "$PG_BIN/psql" -X -tA -h "$(pg_socket_dir)" -p "$PG_PORT" -U postgres -d postgres -c 'SHOW ssl' 2>/dev/null)" == off ]]; then
+    postgres_down
+  fi
   if ! pg_running; then
     port_open "$PG_PORT" && die "port $PG_PORT is taken by a PostgreSQL that ops/dev.sh did not start; stop it or free the port"
     if [[ ! -f "$pgdata/PG_VERSION" ]]; then
@@ -126,11 +158,14 @@ postgres_up() {
       rm -f "$pwfile"
     fi
     touch "$log"; is_root && chown postgres "$log"
+    # The key must belong to the server's user and be readable by it alone: PostgreSQL refuses it otherwise.
+    cp "$TLS/server.crt" "$TLS/server.key" "$pgdata/"; chmod 600 "$pgdata/server.key"
+    is_root && chown postgres:postgres "$pgdata/server.crt" "$pgdata/server.key"
     # Settings on the command line win over postgresql.conf and ALTER SYSTEM. fsync, synchronous_commit and
     # full_page_writes are the defaults, stated so nobody trades them away: durability is what this product sells.
     as_pg "$PG_BIN/pg_ctl" -D "$pgdata" -l "$log" -w -t 60 start -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT \
 -c unix_socket_directories='$(pg_socket_dir)' -c max_connections=200 -c shared_buffers=256MB \
--c fsync=on -c synchronous_commit=on -c full_page_writes=on" >/dev/null || die "PostgreSQL did not start; see $log"
+-c fsync=on -c synchronous_commit=on -c full_page_writes=on -c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key" >/dev/null || die "PostgreSQL did not start; see $log"
     echo "$pgdata" >"$DATA/postgres.datadir"
     state=started
   fi
@@ -139,7 +174,7 @@ postgres_up() {
   # superuser (trust); fed on stdin because the postgres user may not be able to read the repo.
   as_pg "$PG_BIN/psql" -X -q -h "$(pg_socket_dir)" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -f - \
     <"$ROOT/ops/postgres/init.sql" >/dev/null || die "ops/postgres/init.sql failed"
-  say postgres "$state  127.0.0.1:$PG_PORT  databases skillforge, skillforge_test  (data ${pgdata#"$ROOT/"}, log ${log#"$ROOT/"})"
+  say postgres "$state  127.0.0.1:$PG_PORT (TLS too)  databases skillforge, skillforge_test  (data ${pgdata#"$ROOT/"}, log ${log#"$ROOT/"})"
 }
 
 postgres_down() {
@@ -151,24 +186,36 @@ postgres_down() {
 # ---------------------------------------------------------------- Redis
 REDIS_PID="$DATA/redis.pid"
 
-redis_ping() { [[ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" == PONG ]]; }
+# Users and their rights: ops/redis/users.acl (no anonymous user; the worker's user is confined to skillforge:* keys
+# and the commands it runs). The password goes through the environment, not the command line.
+redis_admin() { REDISCLI_AUTH=admin redis-cli --user admin -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
+redis_ping() { [[ "$(redis_admin ping 2>/dev/null)" == PONG ]]; }
 
 redis_up() {
   local state=running
+  # A Redis this script started before it had users answers no admin: restart it with them (its data is on disk).
+  if pid_alive "$REDIS_PID" redis-server && port_open "$REDIS_PORT" && ! redis_ping \
+     && [[ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" == PONG ]]; then
+    redis_down
+  fi
+  # Likewise a Redis without the TLS listener.
+  if pid_alive "$REDIS_PID" redis-server && redis_ping && ! port_open "$REDIS_TLS_PORT"; then redis_down; fi
   if ! pid_alive "$REDIS_PID" redis-server; then
     port_open "$REDIS_PORT" && die "port $REDIS_PORT is taken by a Redis that ops/dev.sh did not start; stop it or free the port"
     mkdir -p "$DATA/redis"
     rm -f "$REDIS_PID"
     # daemonize no + setsid/nohup: a plain child of nobody that outlives this script; Redis writes the pid file.
     setsid nohup redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --protected-mode yes \
-      --dir "$DATA/redis" --appendonly yes --appendfsync everysec \
+      --dir "$DATA/redis" --appendonly yes --appendfsync everysec --aclfile "$ROOT/ops/redis/users.acl" \
+      --tls-port "$REDIS_TLS_PORT" --tls-cert-file "$TLS/server.crt" --tls-key-file "$TLS/server.key" \
+      --tls-ca-cert-file "$TLS/ca.crt" --tls-auth-clients no \
       --daemonize no --pidfile "$REDIS_PID" --logfile "$LOGS/redis.log" </dev/null >>"$LOGS/redis.out" 2>&1 &
     state=started
   fi
   # PONG, not LOADING: a large append-only file takes a while to replay.
   wait_for 60 redis_ping || die "Redis does not answer; see $LOGS/redis.log"
   wait_for 5 test -s "$REDIS_PID" || die "Redis wrote no pid file $REDIS_PID"
-  say redis "$state  127.0.0.1:$REDIS_PORT  (append-only, data .data/redis)"
+  say redis "$state  127.0.0.1:$REDIS_PORT, TLS 127.0.0.1:$REDIS_TLS_PORT  (append-only, data .data/redis)"
 }
 
 redis_down() {
@@ -198,6 +245,7 @@ epmd_down() { kill_pidfile "$EPMD_PID" epmd 5; rm -f "$EPMD_PID"; }
 # distribution 25672+N-1 (RabbitMQ's own default of AMQP port + 20000). All share HOME, hence the Erlang cookie.
 rabbit_name() { if (($1 == 1)); then echo rabbit@localhost; else echo "rabbit$1@localhost"; fi; }
 rabbit_amqp_port() { echo $((5671 + $1)); }
+rabbit_amqps_port() { if (($1 == 1)); then echo 5671; else echo $((5680 + $1)); fi; }
 rabbit_ui_port() { echo $((15671 + $1)); }
 rabbit_dist_port() { echo $((25671 + $1)); }
 rabbit_dir() { echo "$DATA/rabbitmq/node$1"; }
@@ -227,7 +275,7 @@ rabbit_cli() { local n=$1 tool=$2; shift 2; (rabbit_env "$n"; "$RABBIT_BIN/$tool
 rabbit_alive() {
   pid_alive "$(rabbit_dir "$1")/rabbitmq.pid" beam.smp || pid_alive "$(rabbit_dir "$1")/launcher.pid" rabbitmq-server
 }
-rabbit_describe() { echo "$(rabbit_name "$1")  amqp://127.0.0.1:$(rabbit_amqp_port "$1")  UI http://127.0.0.1:$(rabbit_ui_port "$1")"; }
+rabbit_describe() { echo "$(rabbit_name "$1")  amqp://127.0.0.1:$(rabbit_amqp_port "$1")  amqps://127.0.0.1:$(rabbit_amqps_port "$1")  UI http://127.0.0.1:$(rabbit_ui_port "$1")"; }
 
 # Start node N in the background without waiting (a restarting cluster member waits for its peers, so all
 # members are launched before any is awaited).
@@ -237,11 +285,12 @@ rabbit_launch() {
   # Another checkout's node (or any other program) on one of the node's ports: starting would fail half-way and
   # take the pid file with it, so say so instead.
   local port
-  for port in "$(rabbit_amqp_port "$n")" "$(rabbit_ui_port "$n")" "$(rabbit_dist_port "$n")"; do
+  for port in "$(rabbit_amqp_port "$n")" "$(rabbit_amqps_port "$n")" "$(rabbit_ui_port "$n")" "$(rabbit_dist_port "$n")"; do
     port_open "$port" && die "port $port is taken by a process that this checkout's ops/dev.sh did not start (another checkout's broker?); stop it or free the port"
   done
   mkdir -p "$dir/mnesia" "$RABBIT_HOME" "$LOGS/rabbitmq-node$n"
   sed -e "s|@AMQP_PORT@|$(rabbit_amqp_port "$n")|g" -e "s|@UI_PORT@|$(rabbit_ui_port "$n")|g" \
+      -e "s|@AMQPS_PORT@|$(rabbit_amqps_port "$n")|g" -e "s|@TLS_DIR@|$TLS|g" \
       -e "s|@DEFINITIONS@|$ROOT/ops/rabbitmq/definitions.json|g" "$ROOT/ops/rabbitmq/rabbitmq.conf" >"$dir/rabbitmq.conf"
   cp "$ROOT/ops/rabbitmq/enabled_plugins" "$dir/enabled_plugins"   # the broker may rewrite it: keep the repo's clean
   rm -f "$dir/rabbitmq.pid"
@@ -345,6 +394,10 @@ rabbit_nodes() { if [[ -f "$RABBIT_CLUSTER" ]]; then echo 1 2 3; else echo 1; fi
 rabbitmq_up() {
   local n first_booted=""
   [[ "${1:-}" == --cluster ]] && touch "$RABBIT_CLUSTER"
+  # A node this script started before it had TLS: restart it with its TLS listener.
+  if rabbit_alive 1 && [[ ! -f "$(rabbit_dir 1)/state" ]] && port_open "$(rabbit_amqp_port 1)" && ! port_open "$(rabbit_amqps_port 1)"; then
+    rabbit_down 1
+  fi
   rabbit_alive 1 || first_booted=booted
   for n in $(rabbit_nodes); do rabbit_launch "$n"; done
   for n in $(rabbit_nodes); do rabbit_up "$n"; done
@@ -377,6 +430,17 @@ cluster_down() {
 use_docker() { [[ "${SKILLFORGE_DOCKER:-0}" == 1 ]] && docker info >/dev/null 2>&1; }
 
 # ---------------------------------------------------------------- commands
+# The worker's connections over the TLS listeners, each verifying the server against the development CA.
+tls_environment() {
+  local pg="Host=localhost;Port=$PG_PORT;Database=skillforge;SSL Mode=VerifyFull;Root Certificate=$TLS/ca.crt"
+  export ConnectionStrings__Postgres="$pg;Username=skillforge_app;Password=skillforge_app"
+  export ConnectionStrings__PostgresMaintenance="$pg;Username=skillforge_maintenance;Password=skillforge_maintenance"
+  export ConnectionStrings__PostgresAdmin="$pg;Username=skillforge;Password=skillforge"
+  export ConnectionStrings__Redis="localhost:$REDIS_TLS_PORT,ssl=true,user=skillforge-worker,password=skillforge-worker"
+  export Redis__CaCertificate="$TLS/ca.crt"
+  export RabbitMq__Host=localhost RabbitMq__Port=5671 RabbitMq__Tls__Enabled=true RabbitMq__Tls__CaCertificate="$TLS/ca.crt"
+}
+
 prepare() {
   mkdir -p "$DATA" "$LOGS"
   chmod 755 "$DATA" "$LOGS"   # the postgres user must reach .data/postgres and .data/logs/postgres.log
@@ -386,6 +450,7 @@ up() {
   if use_docker; then (cd "$ROOT" && docker compose up -d --wait postgres redis rabbitmq); return; fi
   prepare
   install_packages
+  tls_files
   postgres_up
   redis_up
   rabbitmq_up "$@"
@@ -437,8 +502,12 @@ case "$cmd" in
   up) [[ $# -eq 0 || "$*" == --cluster ]] || die "usage: ops/dev.sh up [--cluster]"; up "$@" ;;
   down) down ;;
   status) status ;;
-  run) up; cd "$ROOT"; DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}" exec dotnet run --project src/SkillForge.Worker -c Release "$@" ;;
+  run)
+    up; cd "$ROOT"
+    if [[ "${1:-}" == --tls ]]; then shift; tls_environment; fi
+    DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}" exec dotnet run --project src/SkillForge.Worker -c Release "$@" ;;
   test) up; cd "$ROOT"; exec dotnet test SkillForge.Messaging.sln "$@" ;;
+  redis-cli) redis_admin "$@" ;;
   psql) PGPASSWORD=skillforge exec "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U skillforge -d skillforge "$@" ;;
   rabbitmqctl) rabbit_env 1; exec "$RABBIT_BIN/rabbitmqctl" "$@" ;;
   stop-service) service down "$@" ;;

@@ -49,7 +49,7 @@ internal static class ChaosSuite
             }),
             ("redis-outage", "none", 1, async _ =>
             {
-                await Shell("redis-cli -h 127.0.0.1 -p 6379 FLUSHALL");
+                await Shell($"{root}/ops/dev.sh redis-cli FLUSHALL");
                 await Shell($"{root}/ops/dev.sh stop-service redis");
                 await Task.Delay(Outage(20));
                 await Shell($"{root}/ops/dev.sh start-service redis");

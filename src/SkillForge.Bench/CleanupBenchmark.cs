@@ -47,7 +47,7 @@ internal static class CleanupBenchmark
         await using var database = await BenchDatabase.CreateAsync();
         var store = new SessionStore(new SessionDatabase(database.App), Options.Create(new SessionStoreOptions()), NullLogger<SessionStore>.Instance);
         var run = new CleanupRun(new MaintenanceDatabase(database.Maintenance), Options.Create(policy), TimeProvider.System, NullLogger<CleanupRun>.Instance);
-        using var redis = SessionsHostingExtensions.ConnectRedis(BenchBus.Env("ConnectionStrings__Redis", "127.0.0.1:6379"));
+        using var redis = SessionsHostingExtensions.ConnectRedis(BenchBus.Env("ConnectionStrings__Redis", "127.0.0.1:6379,user=skillforge-worker,password=skillforge-worker"));
         var cache = new SessionCache(redis, Options.Create(new SessionStoreOptions()), NullLogger<SessionCache>.Instance);
 
         // --through-worker: turns as users send them (the typed client, the broker, the worker's consumer and agent,

@@ -130,7 +130,7 @@ internal static class PerformanceBenchmark
 
         var restoreKey = new SessionKey("bench-restore", "thousand");
         await SeedConversationAsync(database, restoreKey, 1_000);
-        using var redis = SessionsHostingExtensions.ConnectRedis(BenchBus.Env("ConnectionStrings__Redis", "127.0.0.1:6379"));
+        using var redis = SessionsHostingExtensions.ConnectRedis(BenchBus.Env("ConnectionStrings__Redis", "127.0.0.1:6379,user=skillforge-worker,password=skillforge-worker"));
         var cache = new SessionCache(redis, options, NullLogger<SessionCache>.Instance);
         var session = (await store.LoadAsync(restoreKey, CancellationToken.None))!;
         await cache.SetAsync(session);

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using MassTransit;
+using RabbitMQ.Client;
 
 namespace SkillForge.Broker;
 
@@ -20,6 +21,17 @@ public static class BrokerConnection
             host.Username(options.Username);
             host.Password(options.Password);
             host.ConnectionName(connectionName);
+            if (options.Tls.Enabled)
+            {
+                host.UseSsl(ssl =>
+                {
+                    ssl.ServerName = ServerName(options);
+                    if (options.Tls.CaCertificate is { Length: > 0 } ca)
+                    {
+                        ssl.CertificateValidationCallback = TrustedCa.Validator(ca);
+                    }
+                });
+            }
             if (options.ClusterNodes.Length > 0)
             {
                 host.UseCluster(cluster =>
@@ -35,6 +47,33 @@ public static class BrokerConnection
         var user = options.Username;
         rabbit.ConfigureSend(send => send.UseExecute(context => StampUser(context, user)));
         rabbit.ConfigurePublish(publish => publish.UseExecute(context => StampUser(context, user)));
+    }
+
+    /// <summary>
+    /// A plain RabbitMQ.Client connection factory with the same host, user and TLS as <see cref="UseSkillForgeBroker"/>,
+    /// for tools that move raw messages (redrive) rather than run a bus.
+    /// </summary>
+    public static ConnectionFactory CreateConnectionFactory(RabbitMqOptions options, string connectionName)
+    {
+        Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
+        var factory = new ConnectionFactory
+        {
+            HostName = options.Host,
+            Port = options.Port,
+            VirtualHost = options.VirtualHost,
+            UserName = options.Username,
+            Password = options.Password,
+            ClientProvidedName = connectionName,
+        };
+        if (options.Tls.Enabled)
+        {
+            factory.Ssl = new SslOption(ServerName(options), enabled: true);
+            if (options.Tls.CaCertificate is { Length: > 0 } ca)
+            {
+                factory.Ssl.CertificateValidationCallback = TrustedCa.Validator(ca);
+            }
+        }
+        return factory;
     }
 
     /// <summary>
@@ -61,6 +100,9 @@ public static class BrokerConnection
     /// <summary>The broker-validated sender of a received message, or null when it carries none (or did not come over RabbitMQ).</summary>
     public static string? SenderOf(ReceiveContext context) =>
         context is RabbitMqBasicConsumeContext rabbit && rabbit.Properties.IsUserIdPresent() ? rabbit.Properties.UserId : null;
+
+    private static string ServerName(RabbitMqOptions options) =>
+        options.Tls.ServerName is { Length: > 0 } name ? name : options.Host;
 
     private static void StampUser(SendContext context, string user)
     {

@@ -33,4 +33,6 @@ public sealed class RabbitMqOptions
     /// and <see cref="Port"/> alone.
     /// </summary>
     public string[] ClusterNodes { get; set; } = [];
+
+    public RabbitMqTlsOptions Tls { get; set; } = new();
 }

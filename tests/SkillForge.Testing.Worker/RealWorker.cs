@@ -43,7 +43,8 @@ public static class RealWorker
 
     /// <summary>An upstream service: its own bus on the same broker, with <see cref="SkillForgeClient"/>.</summary>
     /// <param name="user">The broker user it connects as; an upstream service's by default.</param>
-    public static async Task<IHost> StartUpstreamAsync(string? virtualHost = null, BrokerUser? user = null)
+    /// <param name="configure">Changes to its broker settings (e.g. TLS).</param>
+    public static async Task<IHost> StartUpstreamAsync(string? virtualHost = null, BrokerUser? user = null, Action<RabbitMqOptions>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddMassTransit(bus =>
@@ -52,14 +53,16 @@ public static class RealWorker
             bus.DisableUsageTelemetry();
             bus.UsingRabbitMq((context, rabbit) =>
             {
-                rabbit.UseSkillForgeBroker(new RabbitMqOptions
+                var options = new RabbitMqOptions
                 {
                     Host = TestServers.RabbitMqHost,
                     Port = TestServers.RabbitMqPort,
                     VirtualHost = virtualHost ?? TestServers.RabbitMqVirtualHost,
                     Username = (user ?? TestServers.RabbitMqUpstream).Name,
                     Password = (user ?? TestServers.RabbitMqUpstream).Password,
-                }, "skillforge-test-upstream");
+                };
+                configure?.Invoke(options);
+                rabbit.UseSkillForgeBroker(options, "skillforge-test-upstream");
                 rabbit.ConfigureEndpoints(context);
             });
         });

@@ -22,7 +22,17 @@ public static class TestServers
     public static string PostgresSuperuser { get; } = FromEnvironment("ConnectionStrings__PostgresSuperuser",
         "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=skillforge_test");
 
-    public static string Redis { get; } = FromEnvironment("ConnectionStrings__Redis", "127.0.0.1:6379");
+    public static string Redis { get; } = FromEnvironment("ConnectionStrings__Redis", "127.0.0.1:6379,user=skillforge-worker,password=skillforge-worker");
+
+    /// <summary>Redis's administrator (ops/redis/users.acl): what a test plants as an attacker with write access to Redis.</summary>
+    public static string RedisAdmin { get; } = FromEnvironment("SKILLFORGE_TEST_REDIS_ADMIN", "127.0.0.1:6379,user=admin,password=admin");
+
+    /// <summary>The CA that ops/dev.sh made for the servers' TLS listeners (PostgreSQL's port, Redis 6380, AMQPS 5671).</summary>
+    public static string TlsCaCertificate { get; } = FromEnvironment("SKILLFORGE_TEST_TLS_CA", Path.Combine(RepositoryRoot.Path, ".data", "tls", "ca.crt"));
+
+    public static int RedisTlsPort { get; } = int.Parse(FromEnvironment("SKILLFORGE_TEST_REDIS_TLS_PORT", "6380"), System.Globalization.CultureInfo.InvariantCulture);
+
+    public static int RabbitMqTlsPort { get; } = int.Parse(FromEnvironment("SKILLFORGE_TEST_RABBITMQ_TLS_PORT", "5671"), System.Globalization.CultureInfo.InvariantCulture);
 
     public static string RabbitMqHost { get; } = FromEnvironment("RabbitMq__Host", "127.0.0.1");
 

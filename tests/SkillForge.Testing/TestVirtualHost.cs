@@ -56,6 +56,10 @@ public sealed class TestVirtualHost : IAsyncDisposable
     public async Task<System.Text.Json.JsonElement> GetQueueAsync(string queue) =>
         await _http.GetFromJsonAsync<System.Text.Json.JsonElement>($"api/queues/{Name}/{queue}");
 
+    /// <summary>The client connections open to this virtual host, as the management API lists them (user, ssl, …).</summary>
+    public async Task<IReadOnlyList<System.Text.Json.JsonElement>> GetConnectionsAsync() =>
+        (await _http.GetFromJsonAsync<System.Text.Json.JsonElement>($"api/vhosts/{Name}/connections")).EnumerateArray().ToList();
+
     /// <summary>Unbinds <paramref name="queue"/> from the fanout exchange of its name: what is sent there is unroutable.</summary>
     public async Task UnbindAsync(string queue) =>
         (await _http.DeleteAsync($"api/bindings/{Name}/e/{queue}/q/{queue}/~")).EnsureSuccessStatusCode();

@@ -16,9 +16,15 @@ internal sealed class AgentLlmOptionsValidator : IValidateOptions<AgentLlmOption
                 ? "Agent:Llm:Endpoint is set but Agent:Llm:Model is not. Set both (e.g. Agent__Llm__Model=gpt-4o-mini) to use a language model, or neither for the offline interview."
                 : "Agent:Llm:Model is set but Agent:Llm:Endpoint is not. Set both (e.g. Agent__Llm__Endpoint=https://api.openai.com/v1) to use a language model, or neither for the offline interview.");
         }
-        if (hasEndpoint && !(Uri.TryCreate(options.Endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+        Uri? uri = null;
+        if (hasEndpoint && !(Uri.TryCreate(options.Endpoint, UriKind.Absolute, out uri) && uri.Scheme is "http" or "https"))
         {
             errors.Add($"Agent:Llm:Endpoint '{options.Endpoint}' is not an absolute http(s) URL such as https://api.openai.com/v1.");
+        }
+        else if (uri is { Scheme: "http", IsLoopback: false })
+        {
+            // Every turn's text and the API key would cross the network in the clear.
+            errors.Add($"Agent:Llm:Endpoint '{options.Endpoint}' must use https: plain http is allowed only to a model on this machine (localhost, 127.0.0.1, [::1]).");
         }
         if (options.Timeout < TimeSpan.FromMilliseconds(10) || options.Timeout > TimeSpan.FromMinutes(10))
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RabbitMQ.Client;
+using SkillForge.Broker;
 using SkillForge.Contracts.Queues;
 using Spectre.Console;
 
@@ -23,15 +24,7 @@ internal static class RedriveCommand
             var target = result.GetValue(queue)!;
             var source = $"{target}_error";
             var rabbit = environment.Rabbit;
-            var factory = new ConnectionFactory
-            {
-                HostName = rabbit.Host,
-                Port = rabbit.Port,
-                VirtualHost = rabbit.VirtualHost,
-                UserName = rabbit.Username,
-                Password = rabbit.Password,
-                ClientProvidedName = "skillforge-cli-redrive",
-            };
+            var factory = BrokerConnection.CreateConnectionFactory(rabbit, "skillforge-cli-redrive");
             await using var connection = await factory.CreateConnectionAsync(cancellationToken);
             await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(
                 publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);

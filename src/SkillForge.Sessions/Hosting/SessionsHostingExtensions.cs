@@ -23,6 +23,7 @@ public static class SessionsHostingExtensions
         var postgres = RequiredConnectionString(builder.Configuration, "Postgres");
         var postgresMaintenance = RequiredConnectionString(builder.Configuration, "PostgresMaintenance");
         var redis = RequiredConnectionString(builder.Configuration, "Redis");
+        var redisCa = builder.Configuration["Redis:CaCertificate"];
         var configuration = builder.Configuration;
 
         builder.Services.AddOptions<SessionStoreOptions>()
@@ -39,7 +40,7 @@ public static class SessionsHostingExtensions
         builder.Services.AddSingleton(_ => new MaintenanceDatabase(BuildDataSource(postgresMaintenance, "skillforge-maintenance")));
         builder.Services.AddSingleton(_ => new MigrationDatabase(
             BuildDataSource(RequiredConnectionString(configuration, "PostgresAdmin"), "skillforge-migrations")));
-        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectRedis(redis));
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectRedis(redis, redisCa));
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<RefusalAudit>();
         builder.Services.AddSingleton<SessionCache>();
@@ -70,11 +71,34 @@ public static class SessionsHostingExtensions
     /// One multiplexer per process. It never throws on a dead Redis (it keeps reconnecting in the background) and
     /// fails commands fast while disconnected instead of queueing them, so the cache can step aside at once.
     /// </summary>
-    public static IConnectionMultiplexer ConnectRedis(string configuration)
+    /// <param name="configuration">A StackExchange.Redis configuration string (<c>host:port,user=…,password=…,ssl=true</c>).</param>
+    /// <param name="caCertificate">
+    /// With <c>ssl=true</c>: a PEM file with the CA that issued Redis's certificate, trusted for this connection alone
+    /// (<c>Redis:CaCertificate</c>). Empty: the machine's trust store decides.
+    /// </param>
+    public static IConnectionMultiplexer ConnectRedis(string configuration, string? caCertificate = null)
     {
         var options = ConfigurationOptions.Parse(configuration);
+        if (caCertificate is { Length: > 0 })
+        {
+            if (!File.Exists(caCertificate))
+            {
+                throw new InvalidOperationException($"Redis:CaCertificate names '{caCertificate}', which does not exist.");
+            }
+            options.TrustIssuer(caCertificate);
+        }
         options.AbortOnConnectFail = false;
         options.BacklogPolicy = BacklogPolicy.FailFast;
+        // The worker's Redis user may run only the cache's commands: CONFIG and the tie-breaker key's GET, which the
+        // client tries on connect by default, would be refused and logged by Redis at every reconnect.
+        if (!configuration.Contains("tiebreaker", StringComparison.OrdinalIgnoreCase))
+        {
+            options.TieBreaker = "";
+        }
+        if (!configuration.Contains("$CONFIG", StringComparison.OrdinalIgnoreCase))
+        {
+            options.CommandMap = CommandMap.Create(new HashSet<string> { "CONFIG" }, available: false);
+        }
         if (!configuration.Contains("connectTimeout", StringComparison.OrdinalIgnoreCase))
         {
             options.ConnectTimeout = 2_000;

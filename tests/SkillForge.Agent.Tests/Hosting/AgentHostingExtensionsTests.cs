@@ -91,4 +91,28 @@ public class AgentHostingExtensionsTests
 
         Assert.Contains("not an absolute http(s) URL", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("http://models.internal:8080/v1")]
+    [InlineData("http://10.1.2.3/v1")]
+    public async Task Should_refuse_a_plain_http_endpoint_that_is_not_on_this_machine(string endpoint)
+    {
+        using var host = Build(new() { ["Agent:Llm:Endpoint"] = endpoint, ["Agent:Llm:Model"] = "llama" });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("must use https", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://localhost:11434/v1")]
+    [InlineData("http://127.0.0.1:11434/v1")]
+    [InlineData("http://[::1]:11434/v1")]
+    [InlineData("https://models.internal/v1")]
+    public void Should_accept_https_or_a_model_on_this_machine(string endpoint)
+    {
+        var result = new AgentLlmOptionsValidator().Validate(null, new AgentLlmOptions { Endpoint = endpoint, Model = "llama" });
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
 }

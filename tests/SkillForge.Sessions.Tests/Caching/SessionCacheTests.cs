@@ -52,7 +52,7 @@ public sealed class SessionCacheTests
     {
         var cache = Cache();
         var key = new SessionKey(TestIds.Tenant(), TestIds.Session());
-        await Redis.GetDatabase().HashSetAsync(SessionCache.KeyOf(key), [new("v", 1), new("d", "{not json")]);
+        await TestRedis.Admin.GetDatabase().HashSetAsync(SessionCache.KeyOf(key), [new("v", 1), new("d", "{not json")]);
 
         Assert.Null(await cache.GetAsync(key));
         Assert.False(await Redis.GetDatabase().KeyExistsAsync(SessionCache.KeyOf(key)));

@@ -53,7 +53,7 @@ public sealed class TenantSafeKeyTests
         var key = new SessionKey(TestIds.Tenant(), TestIds.Session());
         var redisKey = SessionCache.KeyOf(key);
         // As if the key format had a bug: the entry under this session's key belongs to another tenant.
-        await Redis.GetDatabase().HashSetAsync(redisKey, [new("v", 1), new("d", "{}"), new("p", "1"), new("t", "other-tenant"), new("s", key.SessionId)]);
+        await TestRedis.Admin.GetDatabase().HashSetAsync(redisKey, [new("v", 1), new("d", "{}"), new("p", "1"), new("t", "other-tenant"), new("s", key.SessionId)]);
         await Redis.GetDatabase().KeyExpireAsync(redisKey, TimeSpan.FromMinutes(5));
 
         Assert.False(await cache.SetAsync(Session(key, 5, "overwrite")));

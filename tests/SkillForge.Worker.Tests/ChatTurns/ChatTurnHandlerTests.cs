@@ -239,7 +239,7 @@ public sealed class ChatTurnHandlerTests : HarnessTests
         await using var connection = await SharedDatabase.Superuser.OpenConnectionAsync();
         await connection.ExecuteAsync("UPDATE sessions SET status = @status WHERE tenant_id = @t AND session_id = @s",
             new { status, t = key.TenantId, s = key.SessionId });
-        await TestRedis.Shared.GetDatabase().KeyDeleteAsync(SessionCache.KeyOf(key));
+        await TestRedis.Admin.GetDatabase().KeyDeleteAsync(SessionCache.KeyOf(key));
     }
 
     private static async Task<long> CountMessagesAsync(SessionKey key)

@@ -122,5 +122,5 @@ public sealed class PostgresOutageTests : IAsyncLifetime
         Assert.Equal((2L, true), (result.Replied!.Version, result.Replied.Resumed));
     }
 
-    private static Task Evict(SessionKey key) => TestRedis.Shared.GetDatabase().KeyDeleteAsync(SessionCache.KeyOf(key));
+    private static Task Evict(SessionKey key) => TestRedis.Admin.GetDatabase().KeyDeleteAsync(SessionCache.KeyOf(key));
 }

@@ -85,7 +85,7 @@ public sealed class ChatTurnsOverRabbitMqTests(RealWorkerFixture fixture) : ICla
             await Client.SendTurnAsync(tenant, session, "Name it sql-formatter");
             await own.StopAsync();
         }
-        await TestRedis.Shared.GetDatabase().KeyDeleteAsync(SessionCache.KeyOf(new SessionKey(tenant, session)));
+        await TestRedis.Admin.GetDatabase().KeyDeleteAsync(SessionCache.KeyOf(new SessionKey(tenant, session)));
         await using var restarted = await RealWorker.StartWorkerAsync();
 
         var resumed = (await Client.SendTurnAsync(tenant, session, "Description: formats SQL")).Replied!;

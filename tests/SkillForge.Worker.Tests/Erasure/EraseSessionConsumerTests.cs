@@ -44,7 +44,7 @@ public sealed class EraseSessionConsumerTests : HarnessTests
         await using var redis = TcpProxy.To(TestRedis.Port);
         await using var host = new AsyncHost(await WorkerTestHost.StartAsync(settings: new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Redis"] = $"127.0.0.1:{redis.Port}",
+            ["ConnectionStrings:Redis"] = TestRedis.ConfigurationAt(redis.Port),
         }));
         var key = new SessionKey(TestIds.Tenant(), TestIds.Session());
         Assert.True((await host.Client.SendTurnAsync(key.TenantId, key.SessionId, "I want a skill that formats SQL")).IsReplied);
