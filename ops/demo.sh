@@ -5,6 +5,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# The worker and the CLI read their development credentials from appsettings.Development.json.
+export DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}"
 LOGS="$ROOT/.data/logs"
 mkdir -p "$LOGS"
 
@@ -17,7 +19,7 @@ CLI="$ROOT/src/SkillForge.Cli/bin/Release/net10.0/skillforge"
 SESSION="demo-$(date +%s)"
 
 start_worker() {
-  DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}" "$WORKER" --Urls=http://127.0.0.1:8080 >>"$LOGS/demo-worker.log" 2>&1 &
+  "$WORKER" --Urls=http://127.0.0.1:8080 >>"$LOGS/demo-worker.log" 2>&1 &
   WORKER_PID=$!
   for _ in $(seq 1 60); do
     curl -fs http://127.0.0.1:8080/health/ready >/dev/null 2>&1 && return

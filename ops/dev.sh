@@ -7,6 +7,7 @@
 #   status              say what runs (exit 3 when postgres, redis or rabbit@localhost is down)
 #   run [--tls] [args]  up, then the worker in the foreground (it applies the migrations at start-up); --tls: over TLS
 #   test [args]         up, then dotnet test SkillForge.Messaging.sln [args]
+#   cli [args]          the skillforge CLI as the development operator (its Development settings)
 #   psql [args]         psql into the skillforge database as skillforge (its owner)
 #   redis-cli [args]    redis-cli as Redis's admin user (the worker's own user may touch skillforge:* keys only)
 #   rabbitmqctl [args]  rabbitmqctl against rabbit@localhost (the right HOME/cookie; -n picks another node)
@@ -508,6 +509,7 @@ case "$cmd" in
     DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}" exec dotnet run --project src/SkillForge.Worker -c Release "$@" ;;
   test) up; cd "$ROOT"; exec dotnet test SkillForge.Messaging.sln "$@" ;;
   redis-cli) redis_admin "$@" ;;
+  cli) cd "$ROOT"; DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}" exec dotnet run --project src/SkillForge.Cli -- "$@" ;;
   psql) PGPASSWORD=skillforge exec "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U skillforge -d skillforge "$@" ;;
   rabbitmqctl) rabbit_env 1; exec "$RABBIT_BIN/rabbitmqctl" "$@" ;;
   stop-service) service down "$@" ;;

@@ -42,6 +42,12 @@ public static class CliApp
                 EnableDefaultExceptionHandler = false,
             });
         }
+        catch (Exception e) when (e is System.ComponentModel.DataAnnotations.ValidationException or SkillForge.Sessions.MissingSettingException)
+        {
+            // A missing password or connection string: say which setting, as the worker does, and no stack trace.
+            await environment.Output.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.Usage;
+        }
         catch (Exception e) when (IsInfrastructure(e))
         {
             await environment.Output.WriteLineAsync($"error: {e.GetType().Name}: {e.Message}");

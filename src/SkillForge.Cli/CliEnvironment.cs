@@ -9,8 +9,9 @@ using SkillForge.Client;
 namespace SkillForge.Cli;
 
 /// <summary>
-/// Configuration (the CLI's appsettings.json next to the binary, then environment variables such as
-/// <c>RabbitMq__Host</c> and <c>ConnectionStrings__PostgresAdmin</c>) and, for commands that need it, a started
+/// Configuration (the CLI's appsettings.json next to the binary, then appsettings.{DOTNET_ENVIRONMENT}.json — the
+/// development passwords live in appsettings.Development.json — then environment variables such as
+/// <c>RabbitMq__Password</c> and <c>ConnectionStrings__PostgresAdmin</c>) and, for commands that need it, a started
 /// bus with the typed client. Reconnects on its own if the broker restarts (MassTransit's connection retry).
 /// </summary>
 public sealed class CliEnvironment(TextReader input, TextWriter output, IConfiguration? overrides = null)
@@ -22,8 +23,13 @@ public sealed class CliEnvironment(TextReader input, TextWriter output, IConfigu
     public IConfiguration Configuration { get; } = overrides ?? new ConfigurationBuilder()
         .SetBasePath(AppContext.BaseDirectory)
         .AddJsonFile("appsettings.json", optional: true)
+        .AddJsonFile($"appsettings.{EnvironmentName}.json", optional: true)
         .AddEnvironmentVariables()
         .Build();
+
+    /// <summary>DOTNET_ENVIRONMENT, as for the worker; Production when unset, which ships no credential.</summary>
+    public static string EnvironmentName =>
+        Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") is { Length: > 0 } name ? name : "Production";
 
     /// <summary>The broker connection of the <c>RabbitMq</c> section: the operator's own user, not the worker's.</summary>
     public RabbitMqOptions Rabbit => Configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new RabbitMqOptions();

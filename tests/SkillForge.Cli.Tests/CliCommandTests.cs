@@ -51,6 +51,26 @@ public sealed class CliCommandTests(RealWorkerFixture worker) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task Should_show_control_characters_of_stored_text_instead_of_sending_them_to_the_terminal()
+    {
+        var tenant = TestIds.Tenant();
+        var session = TestIds.Session();
+        // Clear the screen, a carriage return that would hide what came before, a bell, a right-to-left override.
+        await worker.Client.SendTurnAsync(tenant, session, "I want a skill\u001b[2J that \rformats\u0007 SQL \u202Equeries\nfor review");
+
+        var (exit, table) = await CliRunner.RunAsync("", "history", "-t", tenant, "-s", session);
+        var (_, json) = await CliRunner.RunAsync("", "history", "-t", tenant, "-s", session, "--json");
+
+        Assert.Equal(0, exit);
+        Assert.Contains(@"I want a skill\x1B[2J that \x0Dformats\x07 SQL \u202Equeries", table);
+        Assert.DoesNotContain(table, c => c is '\u001b' or '\r' or '\u0007' or '\u202E');
+        Assert.Contains("for review", table); // a line break is text, not an attack
+        using var document = JsonDocument.Parse(json); // JSON escapes them and keeps the text exact
+        Assert.Equal("I want a skill\u001b[2J that \rformats\u0007 SQL \u202Equeries\nfor review",
+            document.RootElement.GetProperty("messages")[0].GetProperty("content").GetString());
+    }
+
+    [Fact]
     public async Task Should_erase_only_after_confirmation()
     {
         var tenant = TestIds.Tenant();
@@ -175,6 +195,28 @@ public sealed class CliCommandTests(RealWorkerFixture worker) : IClassFixture<Re
 
         Assert.Equal(3, exit);
         Assert.StartsWith("error:", output);
+    }
+
+    [Theory]
+    [InlineData("RabbitMq:Password", "history")]
+    [InlineData("ConnectionStrings:PostgresAdmin", "migrate")]
+    public async Task Should_name_a_missing_credential_and_exit_with_usage(string setting, string command)
+    {
+        string[] args = command == "history" ? ["history", "-t", TestIds.Tenant(), "-s", "s", "--timeout", "2"] : [command];
+
+        var (exit, output) = await CliRunner.RunWithAsync(new Dictionary<string, string?> { [setting] = "" }, "", args);
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith("error:", output);
+        Assert.Contains(setting, output);
+    }
+
+    [Fact]
+    public void Should_ship_no_credential_in_its_base_settings()
+    {
+        var settings = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", "SkillForge.Cli", "appsettings.json"));
+
+        Assert.DoesNotContain("Password", settings, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

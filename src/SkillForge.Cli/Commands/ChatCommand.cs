@@ -60,12 +60,12 @@ internal static class ChatCommand
             else if (answer.Replied is { } replied)
             {
                 await output.WriteLineAsync($"[{replied.State} · v{replied.Version}{(replied.Resumed ? " · resumed" : "")}{(replied.Replayed ? " · replayed" : "")}]");
-                await output.WriteLineAsync(replied.Reply);
+                await output.WriteLineAsync(CliOutput.Visible(replied.Reply));
                 await output.WriteLineAsync();
             }
             else
             {
-                await output.WriteLineAsync($"[rejected: {answer.Rejected!.Code}] {answer.Rejected.Reason}");
+                await output.WriteLineAsync($"[rejected: {answer.Rejected!.Code}] {CliOutput.Visible(answer.Rejected.Reason)}");
             }
 
             if (answer.Rejected is { Code: "session_closed" })

@@ -41,6 +41,28 @@ internal static class CliOutput
         return live(AnsiConsole.Console);
     }
 
+    /// <summary>
+    /// Stored text as a terminal should show it: control characters (ESC, CR, BEL, …) and bidirectional overrides
+    /// become visible escapes such as <c>\x1B</c>, so a message cannot move the cursor, recolour or rewrite the
+    /// operator's screen. Line breaks and tabs stay. JSON output needs none of this: the serializer escapes them.
+    /// </summary>
+    public static string Visible(string text)
+    {
+        if (!text.Any(Hidden))
+        {
+            return text;
+        }
+        var visible = new System.Text.StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            visible.Append(!Hidden(c) ? c.ToString() : c <= '\u00FF' ? $"\\x{(int)c:X2}" : $"\\u{(int)c:X4}");
+        }
+        return visible.ToString();
+    }
+
+    private static bool Hidden(char c) =>
+        c is not ('\n' or '\t') && (char.IsControl(c) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069'));
+
     public static Task JsonAsync<T>(CliEnvironment environment, T value) =>
         environment.Output.WriteLineAsync(JsonSerializer.Serialize(value, JsonOptions));
 }

@@ -35,11 +35,11 @@ internal static class HistoryCommand
             }
             var console = CliOutput.Console(environment);
             console.WriteLine($"Session {history.SessionId}: {history.Status}, state {history.State}, version {history.Version}" +
-                (history.SkillName is null ? "" : $", skill {history.SkillName}"));
+                (history.SkillName is null ? "" : $", skill {CliOutput.Visible(history.SkillName)}"));
             var table = new Table().AddColumns("Seq", "Role", "Time (UTC)", "Content");
             foreach (var message in history.Messages)
             {
-                table.AddRow(message.Seq.ToString(), message.Role, message.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss"), Markup.Escape(message.Content));
+                table.AddRow(message.Seq.ToString(), message.Role, message.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss"), Markup.Escape(CliOutput.Visible(message.Content)));
             }
             console.Write(table);
             if (history.HasMore)

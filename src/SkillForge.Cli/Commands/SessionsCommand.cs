@@ -26,7 +26,7 @@ internal static class SessionsCommand
             if (list is null)
             {
                 // The request itself was wrong (an id, a status or a limit): a usage error, as for a bad option.
-                await environment.Output.WriteLineAsync(rejected!.Reason);
+                await environment.Output.WriteLineAsync(CliOutput.Visible(rejected!.Reason));
                 return ExitCodes.Usage;
             }
             if (result.GetValue(json))
@@ -37,7 +37,7 @@ internal static class SessionsCommand
             var table = new Table().AddColumns("Session", "Status", "State", "Skill", "Version", "Messages", "Last activity (UTC)");
             foreach (var s in list.Sessions)
             {
-                table.AddRow(Markup.Escape(s.SessionId), s.Status, s.State, Markup.Escape(s.SkillName ?? ""), s.Version.ToString(),
+                table.AddRow(Markup.Escape(s.SessionId), s.Status, s.State, Markup.Escape(CliOutput.Visible(s.SkillName ?? "")), s.Version.ToString(),
                     s.MessageCount.ToString(), s.LastActivityAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss"));
             }
             var console = CliOutput.Console(environment);

@@ -117,7 +117,7 @@ public static class SessionsHostingExtensions
     public static string RequiredConnectionString(IConfiguration configuration, string name) =>
         configuration.GetConnectionString(name) is { Length: > 0 } value
             ? value
-            : throw new InvalidOperationException(
+            : throw new MissingSettingException(
                 $"Connection string '{name}' is not configured. Set ConnectionStrings:{name} in the settings " +
                 $"or the environment variable ConnectionStrings__{name}.");
 }

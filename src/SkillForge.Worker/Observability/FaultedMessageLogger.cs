@@ -21,7 +21,9 @@ public sealed class FaultedMessageLogger(ILogger<FaultedMessageLogger> logger) :
             WriteBehind.PendingTurnWrite m => (m.Turn.Key.TenantId, m.Turn.Key.SessionId),
             _ => (null, null),
         };
-        WorkerLog.MessageFaulted(logger, exception, typeof(T).Name, context.MessageId, tenant, session,
+        // A message can fault before its ids are validated: control characters (CR, LF, ANSI) are shown, not written.
+        WorkerLog.MessageFaulted(logger, exception, typeof(T).Name, context.MessageId,
+            tenant is null ? null : Security.LogText.Escape(tenant), session is null ? null : Security.LogText.Escape(session),
             context.ReceiveContext.InputAddress?.AbsolutePath.TrimStart('/') ?? "?", exception.GetType().Name);
         return Task.CompletedTask;
     }

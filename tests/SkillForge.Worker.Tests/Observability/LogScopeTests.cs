@@ -1,6 +1,10 @@
+using MassTransit;
+using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SkillForge.Contracts;
 using SkillForge.Testing;
+using SkillForge.Worker.Observability;
 
 namespace SkillForge.Worker.Tests.Observability;
 
@@ -41,5 +45,33 @@ public sealed class LogScopeTests
         var rejected = Assert.Single(sink.Entries, e => e.EventId == 2003);
         Assert.Equal("acme\\u000d\\u000a2026-12-02 [Information] all good\\u001b[2J", rejected.Scope["TenantId"]);
         Assert.DoesNotContain(sink.Entries, e => e.Message.Contains('\r') || e.Message.Contains('\n') || e.Message.Contains('\u001b'));
+    }
+
+    [Fact]
+    public async Task Should_show_control_characters_of_a_faulted_messages_ids_instead_of_writing_them_to_the_log()
+    {
+        var sink = new CapturingLoggerProvider();
+        await using var provider = new ServiceCollection()
+            .AddLogging(b => b.AddProvider(sink))
+            .AddMassTransitTestHarness(bus =>
+            {
+                bus.AddConsumer<FaultingEraseConsumer>();
+                bus.AddConsumeObserver<FaultedMessageLogger>();
+            })
+            .BuildServiceProvider(true);
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+
+        await harness.Bus.Publish(new EraseSession("acme\r\n2026-12-02 [Information] all good\u001b[2J", "s\n", null));
+
+        Assert.True(await harness.Consumed.Any<EraseSession>(x => x.Exception is not null));
+        var faulted = await Eventually.ReadAsync(() => Task.FromResult(sink.Entries.Where(e => e.EventId == 2009).ToList()), l => l.Count > 0);
+        Assert.Contains("acme\\u000d\\u000a2026-12-02 [Information] all good\\u001b[2J/s\\u000a", Assert.Single(faulted).Message);
+        Assert.DoesNotContain(sink.Entries, e => e.Message.Contains('\r') || e.Message.Contains('\n') || e.Message.Contains('\u001b'));
+    }
+
+    private sealed class FaultingEraseConsumer : IConsumer<EraseSession>
+    {
+        public Task Consume(ConsumeContext<EraseSession> context) => throw new InvalidOperationException("Redis is down");
     }
 }
