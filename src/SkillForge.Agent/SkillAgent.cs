@@ -40,6 +40,10 @@ public sealed class SkillAgent(ISkillResponder responder, ILogger<SkillAgent>? l
         {
             var result = await responder.RespondAsync(input, cancellationToken).ConfigureAwait(false);
             EnsureLegal(context.State, result);
+            if (TurnStorability.Problem(result) is { } problem)
+            {
+                throw new InvalidOperationException($"The responder's result cannot be stored: {problem}");
+            }
             return result;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -70,6 +70,9 @@ public static class AgentHostingExtensions
         {
             Endpoint = new Uri(options.Endpoint!),
             NetworkTimeout = options.Timeout,
+            // No retries inside the SDK: each would be another model call for the same turn. A failed call takes the
+            // agent's recovery path, and the worker bounds the calls a turn may make (Agent:Llm:MaxCallsPerTurn).
+            RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(maxRetries: 0),
         });
         return client.AsIChatClient();
     }

@@ -27,5 +27,11 @@ public sealed class AgentLlmOptions
 
     public int MaxOutputTokens { get; set; } = 2048;
 
+    /// <summary>
+    /// How many times one turn may call the model, whatever its version races and retries: past that the turn is
+    /// computed by the offline interview, so a stuck session cannot multiply the model's bill.
+    /// </summary>
+    public int MaxCallsPerTurn { get; set; } = 2;
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Endpoint) && !string.IsNullOrWhiteSpace(Model);
 }

@@ -38,6 +38,10 @@ internal sealed class AgentLlmOptionsValidator : IValidateOptions<AgentLlmOption
         {
             errors.Add($"Agent:Llm:Temperature is {options.Temperature}; it must be between 0 and 2.");
         }
+        if (options.MaxCallsPerTurn is < 1 or > 10)
+        {
+            errors.Add($"Agent:Llm:MaxCallsPerTurn is {options.MaxCallsPerTurn}; it must be between 1 and 10 (default 2).");
+        }
         if (options.MaxOutputTokens is < 64 or > 128_000)
         {
             errors.Add($"Agent:Llm:MaxOutputTokens is {options.MaxOutputTokens}; it must be between 64 and 128000.");

@@ -21,7 +21,8 @@ public sealed class ChatClientResponder(IChatClient chatClient, AgentLlmOptions 
     {
         ArgumentNullException.ThrowIfNull(input);
         var state = input.Context.State;
-        var deterministic = state is Generating or Validating or FixingErrors or Saving
+        var deterministic = !input.MayCallModel
+            || state is Generating or Validating or FixingErrors or Saving
             || state is Idle or IntentDetection && ExistingSkillMatcher.Find(input.UserText, input.ExistingSkills) is not null;
         if (deterministic)
         {
@@ -37,13 +38,17 @@ public sealed class ChatClientResponder(IChatClient chatClient, AgentLlmOptions 
         return turn.Finish(Advance(turn, suggested, answer.Reply!));
     }
 
-    /// <summary>The messages sent for one turn: system prompt, context summary, the window's tail, the user's text.</summary>
+    /// <summary>
+    /// The messages sent for one turn: the fixed system prompt, the context summary, the window's tail, the user's text.
+    /// Only the fixed prompt is a system message: the summary carries what users and the model wrote (and other users'
+    /// skills), so it goes as user-role data marked as such, with no more authority than the user's own words.
+    /// </summary>
     internal IReadOnlyList<ChatMessage> BuildMessages(AgentTurnInput input)
     {
         List<ChatMessage> messages =
         [
             new(ChatRole.System, LlmPrompt.System),
-            new(ChatRole.System, LlmPrompt.ContextSummary(input.Context)),
+            new(ChatRole.User, LlmPrompt.UntrustedData(LlmPrompt.ContextSummary(input.Context))),
         ];
         messages.AddRange(input.Window.TakeLast(options.WindowMessages).Select(m =>
             new ChatMessage(m.Role == ConversationMessage.Assistant ? ChatRole.Assistant : ChatRole.User, m.Content)));

@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace SkillForge.Agent.Llm;
 
-/// <summary>Reads the model's text as a <see cref="LlmTurnAnswer"/>; anything unusable is an <see cref="LlmResponseException"/>.</summary>
+/// <summary>
+/// Reads the model's text as a <see cref="LlmTurnAnswer"/>, cleaned and capped by <see cref="ModelOutput"/>; anything
+/// unusable is an <see cref="LlmResponseException"/>.
+/// </summary>
 internal static class LlmAnswerReader
 {
     public static LlmTurnAnswer Read(string? text)
@@ -22,6 +25,7 @@ internal static class LlmAnswerReader
         try
         {
             answer = JsonSerializer.Deserialize(text.AsSpan(start, end - start + 1), LlmJsonContext.Default.LlmTurnAnswer);
+            answer = answer is null ? null : ModelOutput.Clean(answer);
         }
         catch (JsonException e)
         {

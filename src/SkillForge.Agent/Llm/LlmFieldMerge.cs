@@ -39,7 +39,10 @@ internal static class LlmFieldMerge
             AllowedTools = List(f.AllowedTools) ?? c.AllowedTools,
             StorageLayer = layer is not null && StorageLayers.All.Contains(layer) ? layer : c.StorageLayer,
             InferredFields = [.. c.InferredFields.Except(given)],
-            AskedQuestions = question is not null && !QuestionOverlap.WasAsked(question, c.AskedQuestions) ? [.. c.AskedQuestions, question] : c.AskedQuestions,
+            // The latest questions only: a model that asks something new every turn must not grow the context for ever.
+            AskedQuestions = question is not null && !QuestionOverlap.WasAsked(question, c.AskedQuestions)
+                ? [.. c.AskedQuestions.TakeLast(ModelOutput.MaxAskedQuestions - 1), question]
+                : c.AskedQuestions,
             // The model keeps track of what it asked; a bare answer is its to interpret, not the offline extractor's.
             AwaitingAnswerFor = null,
         };

@@ -18,6 +18,7 @@ public sealed class AgentTurn(
     SessionStore store,
     IOptions<WorkerOptions> workerOptions,
     TimeProvider clock,
+    ModelCallLedger modelCalls,
     SkillForgeMetrics metrics)
 {
     private const int ExistingSkillsOffered = 50;
@@ -34,7 +35,7 @@ public sealed class AgentTurn(
         AgentTurnResult result;
         using (SkillForgeMetrics.ActivitySource.StartActivity("agent"))
         {
-            result = await agent.RespondAsync(new AgentTurnInput(turn.Text, context, window, existing), cancellationToken);
+            result = await agent.RespondAsync(new AgentTurnInput(turn.Text, context, window, existing, modelCalls.TryTake(turn.TurnId)), cancellationToken);
         }
 
         var contextJson = SkillContextSerializer.Serialize(result.Context);

@@ -70,6 +70,7 @@ public static class WorkerHostingExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TurnStorage>();
         services.AddSingleton<AgentTurn>();
+        services.AddSingleton<ModelCallLedger>();
         services.AddSingleton<WriteBehindTurns>();
         services.AddSingleton<ChatTurnHandler>();
         services.AddSingleton<SendDeadline>();

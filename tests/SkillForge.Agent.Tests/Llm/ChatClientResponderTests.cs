@@ -46,6 +46,11 @@ public class ChatClientResponderTests(ITestOutputHelper output)
         Assert.Equal(2 + 4 + 1, sent.Count);
         Assert.Equal(ChatRole.System, sent[0].Role);
         Assert.Contains("Answer with ONE JSON object", sent[0].Text, StringComparison.Ordinal);
+        // What users and the model wrote never rides in a system message: the summary is user-role, marked as data.
+        Assert.Equal(ChatRole.User, sent[1].Role);
+        Assert.StartsWith("The conversation's state as the system tracks it.", sent[1].Text, StringComparison.Ordinal);
+        Assert.EndsWith("</conversation_state>", sent[1].Text, StringComparison.Ordinal);
+        Assert.Single(sent, m => m.Role == ChatRole.System);
         Assert.Contains("state: gathering_details", sent[1].Text, StringComparison.Ordinal);
         Assert.Contains("allowed_next_states: [\"gathering_details\", \"confirming_spec\"]", sent[1].Text, StringComparison.Ordinal);
         Assert.Contains("\"purpose\":\"summarise pull requests for reviewers\"", sent[1].Text, StringComparison.Ordinal);

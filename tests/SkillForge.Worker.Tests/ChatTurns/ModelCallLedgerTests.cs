@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using SkillForge.Agent.Llm;
+using SkillForge.Worker.ChatTurns;
+
+namespace SkillForge.Worker.Tests.ChatTurns;
+
+public sealed class ModelCallLedgerTests
+{
+    [Fact]
+    public void Should_allow_each_turn_its_calls_and_no_more()
+    {
+        var ledger = new ModelCallLedger(Options.Create(new AgentLlmOptions { MaxCallsPerTurn = 2 }), new FakeTimeProvider());
+        var (turn, other) = (Guid.NewGuid(), Guid.NewGuid());
+
+        Assert.Equal([true, true, false, false], Enumerable.Range(0, 4).Select(_ => ledger.TryTake(turn)));
+        Assert.True(ledger.TryTake(other));
+    }
+}
