@@ -71,6 +71,8 @@ public static class WorkerHostingExtensions
         services.AddSingleton<TurnStorage>();
         services.AddSingleton<AgentTurn>();
         services.AddSingleton<ModelCallLedger>();
+        services.AddSingleton<TurnAdmission>();
+        services.AddSingleton<TurnAdmissionFilter>();
         services.AddSingleton<WriteBehindTurns>();
         services.AddSingleton<ChatTurnHandler>();
         services.AddSingleton<SendDeadline>();

@@ -18,6 +18,24 @@ public sealed class WorkerOptions
     [Range(1, 512)]
     public int ChatTurnConcurrency { get; set; } = 16;
 
+    /// <summary>
+    /// Turns of one session that may wait behind the one being processed; past that a turn is answered
+    /// <c>session_busy</c> at once, so one session can hold at most this many + 1 of the concurrent-message slots.
+    /// </summary>
+    [Range(0, 1_000)]
+    public int MaxTurnsWaitingPerSession { get; set; } = 8;
+
+    /// <summary>
+    /// Turns of one tenant this worker processes at once (running or waiting); past that a turn is answered
+    /// <c>rate_limited</c>. 0: no limit, for a worker that serves one tenant.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int MaxTurnsInFlightPerTenant { get; set; }
+
+    /// <summary>The delay a <c>rate_limited</c> answer asks the sender to wait.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan RateLimitedRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How often a turn is recomputed after losing a version race before it is retried as a fault.</summary>
     [Range(1, 50)]
     public int TurnAttempts { get; set; } = 5;

@@ -46,7 +46,7 @@ public sealed class WorkerAppTests
     [InlineData("ConnectionStrings:Redis")]
     public void Should_fail_at_build_naming_a_missing_connection_string(string setting)
     {
-        var failure = Assert.Throws<InvalidOperationException>(() => WorkerApp.Build([], builder => builder.Configuration.AddInMemoryCollection(
+        var failure = Assert.Throws<MissingSettingException>(() => WorkerApp.Build([], builder => builder.Configuration.AddInMemoryCollection(
             new Dictionary<string, string?>(TestServers.AsConfiguration()) { [setting] = "" })));
 
         Assert.Contains(setting + " ", failure.Message);
@@ -59,7 +59,7 @@ public sealed class WorkerAppTests
         await using var app = WorkerApp.Build([], builder => builder.Configuration.AddInMemoryCollection(
             new Dictionary<string, string?>(withoutOwner) { ["Worker:MigrateOnStart"] = "true" }));
 
-        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
+        var failure = await Assert.ThrowsAsync<MissingSettingException>(() => app.StartAsync());
 
         Assert.Contains("ConnectionStrings:PostgresAdmin", failure.Message);
     }

@@ -1,0 +1,32 @@
+using MassTransit;
+using SkillForge.Contracts;
+using SkillForge.Worker.Hosting;
+using SkillForge.Worker.Observability;
+using SkillForge.Worker.Security;
+
+namespace SkillForge.Worker.ChatTurns;
+
+/// <summary>
+/// In front of the session partitioner: a turn that <see cref="TurnAdmission"/> refuses is answered at once
+/// (<c>session_busy</c> or <c>rate_limited</c>) and writes nothing, instead of waiting in a slot other sessions need.
+/// </summary>
+public sealed class TurnAdmissionFilter(TurnAdmission admission, SendDeadline sends, SkillForgeMetrics metrics, ILogger<TurnAdmissionFilter> logger)
+    : IFilter<ConsumeContext<ProcessChatTurn>>
+{
+    public async Task Send(ConsumeContext<ProcessChatTurn> context, IPipe<ConsumeContext<ProcessChatTurn>> next)
+    {
+        var turn = context.Message;
+        using var admitted = admission.Admit(turn.TenantId ?? "", turn.SessionId ?? "");
+        if (admitted.Code is not { } code)
+        {
+            await next.Send(context);
+            return;
+        }
+        WorkerLog.TurnRejected(logger, turn.TurnId, LogText.Escape(turn.TenantId ?? ""), LogText.Escape(turn.SessionId ?? ""), code, 0);
+        metrics.TurnRejected(0, code);
+        await sends.WithinAsync(context.RespondAsync(new ChatTurnRejected(turn.TenantId ?? "", turn.SessionId ?? "", turn.TurnId, code, admitted.Reason!)),
+            $"the {code} answer to turn {turn.TurnId}");
+    }
+
+    public void Probe(ProbeContext context) => context.CreateFilterScope("turn-admission");
+}
