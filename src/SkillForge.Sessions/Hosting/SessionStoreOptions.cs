@@ -11,6 +11,13 @@ public sealed class SessionStoreOptions
     [Range(1, 1_000_000)]
     public int MaxTextLength { get; set; } = 16_384;
 
+    /// <summary>
+    /// The most a history page's messages may take as JSON, in bytes (2 MiB by default): a page of a thousand long
+    /// messages is cut short (with <c>HasMore</c>) rather than exceed what the broker accepts in one message (4 MiB).
+    /// </summary>
+    [Range(64 * 1024, 3 * 1024 * 1024)]
+    public int MaxHistoryPageBytes { get; set; } = 2 * 1024 * 1024;
+
     /// <summary>How many of the latest messages a load returns and the cache keeps: the agent's sliding window.</summary>
     [Range(2, 1_000)]
     public int WindowSize { get; set; } = 20;

@@ -125,9 +125,31 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
         {
             return null;
         }
-        var hasMore = newestFirst.Count > limit;
-        var page = newestFirst.Take(limit).Reverse().Select(m => m.ToMessage()).ToList();
+        var page = WithinBytes(newestFirst.Take(limit).Select(m => m.ToMessage()), _options.MaxHistoryPageBytes);
+        var hasMore = newestFirst.Count > page.Count;
+        page.Reverse();
         return new HistoryPage(row.ToSession(key, [], logger), page, hasMore);
+    }
+
+    /// <summary>
+    /// The newest messages whose content fits in <paramref name="maxBytes"/> as JSON, newest first; at least one. The
+    /// size is measured with the strictest escaping a serializer may use, so the real message is never larger.
+    /// </summary>
+    private static List<StoredMessage> WithinBytes(IEnumerable<StoredMessage> newestFirst, int maxBytes)
+    {
+        const int perMessage = 128; // the other fields of a message (seq, role, time) and the JSON around them
+        var page = new List<StoredMessage>();
+        long bytes = 0;
+        foreach (var message in newestFirst)
+        {
+            bytes += System.Text.Json.JsonEncodedText.Encode(message.Content).EncodedUtf8Bytes.Length + perMessage;
+            if (bytes > maxBytes && page.Count > 0)
+            {
+                break;
+            }
+            page.Add(message);
+        }
+        return page;
     }
 
     /// <summary>A tenant's sessions ordered by id, after <paramref name="afterSessionId"/> (keyset paging), optionally of one status.</summary>

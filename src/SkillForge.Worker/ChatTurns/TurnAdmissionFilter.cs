@@ -7,8 +7,9 @@ using SkillForge.Worker.Security;
 namespace SkillForge.Worker.ChatTurns;
 
 /// <summary>
-/// In front of the session partitioner: a turn that <see cref="TurnAdmission"/> refuses is answered at once
-/// (<c>session_busy</c> or <c>rate_limited</c>) and writes nothing, instead of waiting in a slot other sessions need.
+/// Turns of one session one at a time, in arrival order (<see cref="TurnAdmission"/>'s line for the session); a turn it
+/// refuses is answered at once (<c>session_busy</c> or <c>rate_limited</c>) and writes nothing, instead of waiting in
+/// a slot other sessions need.
 /// </summary>
 public sealed class TurnAdmissionFilter(TurnAdmission admission, SendDeadline sends, SkillForgeMetrics metrics, ILogger<TurnAdmissionFilter> logger)
     : IFilter<ConsumeContext<ProcessChatTurn>>
@@ -19,6 +20,7 @@ public sealed class TurnAdmissionFilter(TurnAdmission admission, SendDeadline se
         using var admitted = admission.Admit(turn.TenantId ?? "", turn.SessionId ?? "");
         if (admitted.Code is not { } code)
         {
+            await admitted.WaitForTurnAsync(context.CancellationToken);
             await next.Send(context);
             return;
         }

@@ -5,7 +5,7 @@ namespace SkillForge.Worker.Hosting;
 /// <summary>
 /// What every skillforge endpoint shares: its queue name, the transport settings of <see cref="EndpointPolicies"/>
 /// and the in-memory retries of <see cref="TransientFaults"/>. A subclass names its queue and adds only what is its own
-/// (a partitioner, a single active consumer) in <see cref="Configure"/>, which runs inside the retry.
+/// (a filter, a single active consumer) in <see cref="Configure"/>, which runs inside the retry.
 /// </summary>
 public abstract class SkillForgeConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
     where TConsumer : class, IConsumer

@@ -9,6 +9,39 @@ public sealed class HistoryAndListingTests
     private static readonly CancellationToken None = CancellationToken.None;
 
     [Fact]
+    public async Task Should_cap_a_page_in_bytes_and_page_through_a_thousand_messages_of_the_longest_text()
+    {
+        var store = await SharedDatabase.CreateStoreAsync();
+        var key = new SessionKey(TestIds.Tenant(), TestIds.Session());
+        await using (var db = await SharedDatabase.Superuser.OpenConnectionAsync())
+        {
+            // 500 turns, each message 16,384 characters with quotes, line breaks and non-ASCII (all escaped in JSON).
+            await Dapper.SqlMapper.ExecuteAsync(db, """
+                INSERT INTO sessions (tenant_id, session_id, state, status, context, version, message_count, created_at, updated_at, last_activity_at)
+                VALUES (@TenantId, @SessionId, 'gathering_details', 'active', '{}', 500, 1000, now(), now(), now());
+                INSERT INTO turns (tenant_id, session_id, turn_no, turn_id, user_content, assistant_content, created_at)
+                SELECT @TenantId, @SessionId, g, gen_random_uuid(), left(repeat('ab"é' || chr(10), 4000), 16384),
+                       left(repeat('yz<ü' || chr(10), 4000), 16384), now()
+                  FROM generate_series(1, 500) AS g;
+                """, new { key.TenantId, key.SessionId });
+        }
+
+        var pages = new List<HistoryPage>();
+        long? before = null;
+        do
+        {
+            var page = (await store.ReadHistoryAsync(key, SessionStore.MaxHistoryPage, before, None))!;
+            pages.Add(page);
+            before = page.Messages[0].Seq;
+        }
+        while (pages[^1].HasMore);
+
+        Assert.True(pages.Count > 1, "one page of all thousand messages");
+        Assert.All(pages, page => Assert.InRange(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(page.Messages).Length, 1, 2 * 1024 * 1024));
+        Assert.Equal(Enumerable.Range(1, 1_000).Select(i => (long)i), Enumerable.Reverse(pages).SelectMany(p => p.Messages).Select(m => m.Seq));
+    }
+
+    [Fact]
     public async Task Should_page_history_backwards_oldest_first_within_a_page()
     {
         var store = await SharedDatabase.CreateStoreAsync();

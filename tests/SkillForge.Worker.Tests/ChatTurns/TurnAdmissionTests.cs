@@ -24,11 +24,14 @@ public sealed class TurnAdmissionTests
 
         var flooding = Enumerable.Range(0, 12).Select(i => host.Client.SendTurnAsync(flood.TenantId, flood.SessionId, $"{GatedAgent.Held} {i}")).ToList();
         await Eventually.HoldsAsync(() => Task.FromResult(flooding.Count(t => t.IsCompleted) == 9), what: "9 turns answered at once");
-        var other = await host.Client.SendTurnAsync(TestIds.Tenant(), TestIds.Session(), "I want a skill that formats SQL").WaitAsync(TimeSpan.FromSeconds(10));
+        // Twenty other sessions meanwhile: each has a line of its own, so none waits behind the held one (with a hash
+        // partitioner some would share its partition and wait for the release).
+        var others = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
+            host.Client.SendTurnAsync(TestIds.Tenant(), TestIds.Session(), "I want a skill that formats SQL"))).WaitAsync(TimeSpan.FromSeconds(20));
         agent.Release();
         var results = await Task.WhenAll(flooding);
 
-        Assert.True(other.IsReplied); // while the flood's three turns still held their slots
+        Assert.All(others, other => Assert.True(other.IsReplied)); // while the flood's three turns still held their slots
         Assert.Equal(9, results.Count(r => r.Rejected?.Code == "session_busy"));
         Assert.Equal(3, results.Count(r => r.IsReplied));
         Assert.All(results.Where(r => r.Rejected is not null), r => Assert.Contains("already in progress or waiting", r.Rejected!.Reason, StringComparison.Ordinal));
@@ -57,6 +60,60 @@ public sealed class TurnAdmissionTests
         Assert.Contains("send again after 2 s", third.Rejected!.Reason, StringComparison.Ordinal);
         Assert.True(otherTenant.IsReplied);
         Assert.All(released, r => Assert.True(r.IsReplied));
+    }
+
+    [Fact]
+    public async Task Should_run_the_turns_of_one_session_one_at_a_time_and_other_sessions_alongside()
+    {
+        var agent = new OverlapProbeAgent();
+        await using var host = new AsyncHost(await WorkerTestHost.StartAsync(s => s.AddSingleton<ISkillAgent>(agent)));
+        var tenant = TestIds.Tenant();
+        var sessions = new[] { TestIds.Session(), TestIds.Session() };
+
+        // The agent sees only the text, so each text names its session.
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).SelectMany(i =>
+            sessions.Select(session => host.Client.SendTurnAsync(tenant, session, $"{session} detail number {i}"))));
+
+        Assert.All(results, r => Assert.True(r.IsReplied));
+        Assert.Equal(1, agent.MostAtOnceInOneSession); // never two turns of a session in the agent together
+        Assert.Equal(2, agent.MostAtOnce); // the two sessions did run side by side
+    }
+
+    /// <summary>The offline agent, slowed down, recording how many turns it runs at once overall and per session.</summary>
+    private sealed class OverlapProbeAgent : ISkillAgent
+    {
+        private readonly SkillAgent _inner = new(new InterviewResponder());
+        private readonly Dictionary<string, int> _bySession = [];
+        private readonly Lock _gate = new();
+        private int _running;
+
+        public int MostAtOnce { get; private set; }
+
+        public int MostAtOnceInOneSession { get; private set; }
+
+        public async Task<AgentTurnResult> RespondAsync(AgentTurnInput input, CancellationToken cancellationToken)
+        {
+            var session = input.UserText.Split(' ')[0];
+            lock (_gate)
+            {
+                MostAtOnce = Math.Max(MostAtOnce, ++_running);
+                _bySession[session] = _bySession.GetValueOrDefault(session) + 1;
+                MostAtOnceInOneSession = Math.Max(MostAtOnceInOneSession, _bySession[session]);
+            }
+            try
+            {
+                await Task.Delay(50, cancellationToken);
+                return await _inner.RespondAsync(input, cancellationToken);
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    _running--;
+                    _bySession[session]--;
+                }
+            }
+        }
     }
 
     /// <summary>The offline agent, holding every turn whose text starts with <see cref="Held"/> until released.</summary>
