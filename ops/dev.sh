@@ -14,7 +14,7 @@
 #   stop-service S / start-service S     stop or start one of postgres|redis|rabbitmq (fault tests)
 #   rabbit-node stop|start N             stop or start cluster node N (1-3), keeping its cluster membership
 #   cluster-down        rabbit2/rabbit3 leave the cluster and stop; rabbit@localhost goes on alone
-#   bench [scenario]    up, then the benchmarks (src/SkillForge.Bench; figures go to docs/)
+#   bench [scenario]    up, then a benchmark: cleanup, turns, fairness (src/SkillForge.Bench; figures go to docs/)
 #   demo                up, then ops/demo.sh: a conversation, kill -9 of the worker, Redis flushed, the conversation going on
 # TLS: every up also opens TLS listeners with certificates of a throwaway CA made on the first up (.data/tls/ca.crt):
 # PostgreSQL on its own port (ssl=on), Redis on 127.0.0.1:6380, AMQPS on 127.0.0.1:5671. `run --tls` runs the worker
