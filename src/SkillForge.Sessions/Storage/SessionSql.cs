@@ -120,6 +120,11 @@ internal static class SessionSql
          LIMIT @Limit;
         """;
 
+    public const string LastErasure = SetTenant + """
+        SELECT max(occurred_at) FROM session_audit
+         WHERE tenant_id = @TenantId AND session_id = @SessionId AND event = 'erased';
+        """;
+
     public const string CompletedSkills = SetTenant + """
         SELECT skill_name AS Name, COALESCE(skill_description, '') AS Description
           FROM sessions

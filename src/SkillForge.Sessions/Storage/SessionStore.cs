@@ -177,6 +177,21 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
         return (await results.ReadAsync<SummaryRow>()).Select(r => r.ToSummary()).ToList();
     }
 
+    /// <summary>
+    /// When the session was last erased (null: never, as far as the audit remembers). What was sent or answered before
+    /// then belongs to the erased conversation and must not bring it back, even under an id reused since.
+    /// </summary>
+    public async Task<DateTimeOffset?> LastErasedAtAsync(SessionKey key, CancellationToken cancellationToken)
+    {
+        SessionInputRules.ValidateKey(key);
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(SessionSql.LastErasure,
+            new { key.TenantId, key.SessionId }, cancellationToken: cancellationToken));
+        await results.ReadAsync();
+        // timestamptz reads as a UTC DateTime.
+        return await results.ReadSingleAsync<DateTime?>() is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
+    }
+
     /// <summary>The tenant's most recently completed skills (name and description).</summary>
     public async Task<IReadOnlyList<CompletedSkill>> ListCompletedSkillsAsync(string tenantId, int limit, CancellationToken cancellationToken)
     {

@@ -35,6 +35,7 @@ public sealed class ChatTurnHandler(
     public const string SessionClosed = "session_closed";
     public const string SessionCorrupt = "session_corrupt";
     public const string Unavailable = "unavailable";
+    public const string SessionErased = "session_erased";
 
     private readonly SessionStoreOptions _sessions = sessionOptions.Value;
     private readonly WorkerOptions _worker = workerOptions.Value;
@@ -105,6 +106,14 @@ public sealed class ChatTurnHandler(
                 ? ChatTurnOutcome.Replay(turn, session, closing, resumed)
                 : ChatTurnOutcome.Reject(turn, SessionClosed,
                     $"This session is {session.Status}; it takes no more turns. Start a new session to continue.");
+        }
+
+        // A turn sent before the session was erased (a redrive from _error, a late resend) would bring the erased
+        // conversation back as a new session: only a new session needs the check, a live one was not erased since.
+        if (session is null && await storage.ErasedSinceAsync(key, turn.SentAt, cancellationToken))
+        {
+            return ChatTurnOutcome.Reject(turn, SessionErased,
+                "This session was erased after this turn was sent; the turn belongs to the erased conversation. Send a new turn to start afresh.");
         }
 
         var toAppend = await agentTurn.ComputeAsync(turn, loaded, cancellationToken);

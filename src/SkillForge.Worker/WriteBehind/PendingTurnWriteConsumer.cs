@@ -81,6 +81,14 @@ public sealed class PendingTurnWriteConsumer(
     private async Task ApplyAsync(PendingTurnWrite write, CancellationToken cancellationToken)
     {
         var turn = write.Turn;
+        if (await store.LastErasedAtAsync(turn.Key, cancellationToken) is { } erasedAt && erasedAt >= turn.At)
+        {
+            // Answered before the session was erased: it would recreate the erased session, or land in a new one
+            // that reuses the id. Erasure wins.
+            metrics.WriteBehind("dropped");
+            WorkerLog.WriteBehindDropped(logger, turn.TurnId, turn.Key.TenantId, turn.Key.SessionId);
+            return;
+        }
         await EnsureNotBackdatedAsync(turn, cancellationToken);
         var append = await store.AppendTurnAsync(turn, cancellationToken);
         // A conflict may still be this very write, applied by an earlier delivery: the TurnId says.

@@ -39,6 +39,27 @@ public sealed class EraseSessionConsumerTests : HarnessTests
     }
 
     [Fact]
+    public async Task Should_refuse_a_turn_sent_before_the_erasure_and_let_a_new_turn_start_the_id_afresh()
+    {
+        var (tenant, session) = (TestIds.Tenant(), TestIds.Session());
+        var old = new ProcessChatTurn(tenant, session, Guid.NewGuid(), "I want a skill about my secret project", null, DateTimeOffset.UtcNow);
+        Assert.True((await Client.SendTurnAsync(old)).IsReplied);
+        await Task.Delay(10);
+        Assert.True((await Client.EraseAsync(tenant, session, "user request")).Existed);
+
+        // As a redrive from _error or a late resend would bring it: the same message, sent before the erasure.
+        var redriven = await Client.SendTurnAsync(old with { TurnId = Guid.NewGuid() });
+        var resent = await Client.SendTurnAsync(old);
+
+        Assert.Equal("session_erased", redriven.Rejected?.Code);
+        Assert.Equal("session_erased", resent.Rejected?.Code);
+        Assert.False((await Client.GetHistoryAsync(tenant, session)).Found);
+        var fresh = await Client.SendTurnAsync(tenant, session, "I want a skill that formats SQL");
+        Assert.Equal(1, fresh.Replied!.Version);
+        Assert.DoesNotContain("secret project", string.Concat((await Client.GetHistoryAsync(tenant, session)).History!.Messages.Select(m => m.Content)));
+    }
+
+    [Fact]
     public async Task Should_retry_an_erasure_whose_cache_removal_after_the_commit_failed_and_answer_what_it_erased()
     {
         await using var redis = TcpProxy.To(TestRedis.Port);

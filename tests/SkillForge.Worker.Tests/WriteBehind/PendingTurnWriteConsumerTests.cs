@@ -75,6 +75,29 @@ public sealed class PendingTurnWriteConsumerTests : HarnessTests
         Assert.False(await Harness.Published.Any<Fault<PendingTurnWrite>>());
     }
 
+    [Theory]
+    [InlineData(0, false)] // the first turn of the erased life: its append would create the session again
+    [InlineData(1, true)] // a later turn, after the id was reused: it would become the new session's second turn
+    public async Task Should_drop_a_write_from_the_sessions_life_before_its_erasure(long expectedVersion, bool reuseId)
+    {
+        var key = await StartSessionAsync();
+        var write = Write(key, expectedVersion, "Name it sql-formatter");
+        await Task.Delay(10); // the erasure comes after the write was answered
+        await Client.EraseAsync(key.TenantId, key.SessionId, "user asked");
+        if (reuseId)
+        {
+            Assert.Equal(1, (await Client.SendTurnAsync(key.TenantId, key.SessionId, "I want a new skill")).Replied!.Version);
+        }
+
+        await QueueAsync(write);
+
+        Assert.True(await Harness.GetConsumerHarness<PendingTurnWriteConsumer>().Consumed.Any<PendingTurnWrite>(m => m.Context.Message.Turn.TurnId == write.TurnId));
+        var stored = await (await SharedDatabase.CreateStoreAsync()).LoadAsync(key, default);
+        Assert.Equal(reuseId ? 1 : null, stored?.Version);
+        Assert.Null(await (await SharedDatabase.CreateStoreAsync()).FindTurnAsync(key, write.TurnId, default));
+        Assert.False(await Harness.Published.Any<Fault<PendingTurnWrite>>(f => f.Context.Message.Message.Turn.TurnId == write.TurnId));
+    }
+
     [Fact]
     public async Task Should_fault_a_write_postgres_has_moved_past_and_let_the_session_go_on_from_postgres()
     {
