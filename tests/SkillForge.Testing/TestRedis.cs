@@ -33,6 +33,10 @@ public static class TestRedis
         return options.ToString(includePassword: true);
     }
 
+    /// <summary>Whether Redis holds <paramref name="key"/>'s session (its data field), as opposed to nothing or an erasure's marker.</summary>
+    public static Task<bool> HoldsSessionAsync(SessionKey key) =>
+        Shared.GetDatabase().HashExistsAsync(Sessions.Caching.SessionCache.KeyOf(key), "d");
+
     /// <summary>A multiplexer pointed at a port nobody listens on: every command fails at once.</summary>
     public static IConnectionMultiplexer Dead() => SessionsHostingExtensions.ConnectRedis("127.0.0.1:1,connectTimeout=200");
 }

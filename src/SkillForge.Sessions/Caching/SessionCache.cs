@@ -36,10 +36,20 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
         end
         """;
 
+    // An erasure leaves a marker (field e: when, in Unix milliseconds) in place of the entry. A session created before
+    // it is the erased one — a turn that committed just before the erasure must not cache it again afterwards — while
+    // a session created after it reuses the id and may be cached. The marker stays with a later entry of the new session.
+    private const string Erased = """
+        local function erased(key, created)
+            local at = redis.call('HGET', key, 'e')
+            return at ~= false and tonumber(created) <= tonumber(at)
+        end
+        """;
+
     // Compare-on-version: an older writer (a slow instance, a replayed write) never overwrites a newer entry, and
     // nothing but the write-behind calls below changes a pending one.
-    private static readonly LuaScript SetScript = LuaScript.Prepare(Foreign + "\n" + """
-        if foreign(@key, @tenant, @session) then return 0 end
+    private static readonly LuaScript SetScript = LuaScript.Prepare(Foreign + "\n" + Erased + "\n" + """
+        if foreign(@key, @tenant, @session) or erased(@key, @created) then return 0 end
         local current = redis.call('HGET', @key, 'v')
         if current and (tonumber(current) > tonumber(@version) or redis.call('HEXISTS', @key, 'p') == 1) then
             if redis.call('HEXISTS', @key, 'p') == 0 then redis.call('PEXPIRE', @key, @ttl) end
@@ -51,8 +61,8 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
         """);
 
     // Write-behind: take the next version only if the entry is still at the version the turn was computed from.
-    private static readonly LuaScript ReserveScript = LuaScript.Prepare(Foreign + "\n" + """
-        if foreign(@key, @tenant, @session) then return 0 end
+    private static readonly LuaScript ReserveScript = LuaScript.Prepare(Foreign + "\n" + Erased + "\n" + """
+        if foreign(@key, @tenant, @session) or erased(@key, @created) then return 0 end
         local current = redis.call('HGET', @key, 'v')
         if not current or tonumber(current) ~= tonumber(@expected) then return 0 end
         redis.call('HSET', @key, 'v', @version, 'd', @data, 'p', '1', 't', @tenant, 's', @session)
@@ -85,12 +95,13 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
         return 0
         """);
 
-    // Drops every entry named in KEYS except pending ones (ARGV: each key's tenant and session, in pairs); one key for
+    // Drops every entry named in KEYS except pending ones and erasure markers (ARGV: each key's tenant and session, in pairs); one key for
     // RemoveAsync, a cleanup batch's for RemoveManyAsync.
     private const string RemoveScript = Foreign + "\n" + """
         local removed = 0
         for i, key in ipairs(KEYS) do
-            if not foreign(key, ARGV[2 * i - 1], ARGV[2 * i]) and redis.call('HEXISTS', key, 'p') == 0 then
+            if not foreign(key, ARGV[2 * i - 1], ARGV[2 * i]) and redis.call('HEXISTS', key, 'p') == 0
+                and redis.call('HEXISTS', key, 'd') == 1 then
                 removed = removed + redis.call('DEL', key)
             end
         end
@@ -101,6 +112,15 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
     private const string RemoveAnywayScript = Foreign + "\n" + """
         if foreign(KEYS[1], ARGV[1], ARGV[2]) then return 0 end
         return redis.call('DEL', KEYS[1])
+        """;
+
+    // Erasure: the entry goes, pending or not, and a marker of when takes its place for a while (see Erased).
+    private const string EraseScript = Foreign + "\n" + """
+        if foreign(KEYS[1], ARGV[1], ARGV[2]) then return 0 end
+        redis.call('DEL', KEYS[1])
+        redis.call('HSET', KEYS[1], 'e', ARGV[3], 't', ARGV[1], 's', ARGV[2])
+        redis.call('PEXPIRE', KEYS[1], ARGV[4])
+        return 1
         """;
 
     private readonly SessionStoreOptions _options = options.Value;
@@ -178,6 +198,7 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
                 tenant = session.Key.TenantId,
                 session = session.Key.SessionId,
                 version = session.Version,
+                created = session.CreatedAt.ToUnixTimeMilliseconds(),
                 data,
                 ttl = (long)_options.CacheTtl.TotalMilliseconds,
             });
@@ -268,6 +289,7 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
             session = newest.Key.SessionId,
             expected = expectedVersion,
             version = newest.Version,
+            created = newest.CreatedAt.ToUnixTimeMilliseconds(),
             data,
             hold = (long)hold.TotalMilliseconds,
         });
@@ -336,6 +358,17 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
     public async Task RemoveOrThrowAsync(SessionKey key)
     {
         await redis.GetDatabase().ScriptEvaluateAsync(RemoveAnywayScript, [(RedisKey)KeyOf(key)], [key.TenantId, key.SessionId]);
+    }
+
+    /// <summary>
+    /// Erasure: drops the entry, pending or not, and leaves a marker of <paramref name="erasedAt"/> for
+    /// <paramref name="keep"/>, so that a turn of the erased session still in flight cannot cache it again, while a new
+    /// session under the same id can be. Throws on failure, as <see cref="RemoveOrThrowAsync"/>.
+    /// </summary>
+    public async Task EraseOrThrowAsync(SessionKey key, DateTimeOffset erasedAt, TimeSpan keep)
+    {
+        await redis.GetDatabase().ScriptEvaluateAsync(EraseScript, [(RedisKey)KeyOf(key)],
+            [key.TenantId, key.SessionId, erasedAt.ToUnixTimeMilliseconds(), (long)keep.TotalMilliseconds]);
     }
 
     /// <summary>Whether a Redis failure is still inside its break period.</summary>

@@ -26,6 +26,13 @@ public sealed class SessionStoreOptions
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan CacheTtl { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// How long an erasure's marker stays in Redis: longer than any turn can be in flight (its model calls, retries and
+    /// outage waits), so a turn that committed just before the erasure cannot cache the erased session after it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan ErasureMarkerTtl { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How long the cache is bypassed after a Redis failure before it is tried again.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan CacheBreakDuration { get; set; } = TimeSpan.FromSeconds(5);

@@ -9,7 +9,13 @@ namespace SkillForge.Worker.Erasure;
 /// succeed (it throws otherwise, and the message is retried; the PostgreSQL half is idempotent), so no copy of the
 /// text outlives the answer.
 /// </summary>
-public sealed class SessionEraser(SessionStore store, SessionCache cache, TimeProvider clock, SkillForgeMetrics metrics, ILogger<SessionEraser> logger)
+public sealed class SessionEraser(
+    SessionStore store,
+    SessionCache cache,
+    Microsoft.Extensions.Options.IOptions<SessionStoreOptions> options,
+    TimeProvider clock,
+    SkillForgeMetrics metrics,
+    ILogger<SessionEraser> logger)
 {
     /// <param name="requestId">
     /// The request's id, the same on every delivery of it: a retry or a redelivery after the commit finds nothing
@@ -20,12 +26,14 @@ public sealed class SessionEraser(SessionStore store, SessionCache cache, TimePr
     {
         // Evict first as well: a turn racing the erasure cannot resurrect the session from a stale entry.
         await cache.RemoveOrThrowAsync(key);
-        var erased = await store.EraseAsync(key, reason, requestId, clock.GetUtcNow(), cancellationToken);
+        var at = clock.GetUtcNow();
+        var erased = await store.EraseAsync(key, reason, requestId, at, cancellationToken);
         if (erased.RemovedNow)
         {
             metrics.Session("erased"); // once, by the attempt whose commit erased it
         }
-        await cache.RemoveOrThrowAsync(key);
+        // After the commit, a marker in place of the entry: a turn that committed just before cannot cache the session again.
+        await cache.EraseOrThrowAsync(key, at, options.Value.ErasureMarkerTtl);
         WorkerLog.SessionErased(logger, key.TenantId, key.SessionId, erased.Existed, erased.MessagesDeleted);
         return erased;
     }

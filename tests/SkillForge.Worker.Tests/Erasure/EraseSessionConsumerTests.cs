@@ -26,7 +26,7 @@ public sealed class EraseSessionConsumerTests : HarnessTests
 
         Assert.True(erased.Existed);
         Assert.Equal(4, erased.MessagesDeleted);
-        Assert.False(await TestRedis.Shared.GetDatabase().KeyExistsAsync(SessionCache.KeyOf(new SessionKey(tenant, session))));
+        Assert.False(await TestRedis.HoldsSessionAsync(new SessionKey(tenant, session)));
         await using (var connection = await SharedDatabase.Superuser.OpenConnectionAsync())
         {
             Assert.Equal(0, await connection.ExecuteScalarAsync<long>(
@@ -78,7 +78,7 @@ public sealed class EraseSessionConsumerTests : HarnessTests
         Assert.True(erased.Existed); // the retry found nothing left; the answer is what the first attempt erased
         Assert.Equal(2, erased.MessagesDeleted);
         Assert.Null(await host.Services.GetRequiredService<SessionStore>().LoadAsync(key, default));
-        Assert.False(await TestRedis.Shared.GetDatabase().KeyExistsAsync(SessionCache.KeyOf(key)));
+        Assert.False(await TestRedis.HoldsSessionAsync(key));
         await using var connection = await SharedDatabase.Superuser.OpenConnectionAsync();
         Assert.Equal([2L, 0L], await connection.QueryAsync<long>(
             "SELECT count FROM session_audit WHERE tenant_id = @TenantId AND session_id = @SessionId AND event = 'erased' ORDER BY id",
