@@ -7,4 +7,8 @@ public sealed record SessionErased(
     string TenantId,
     string SessionId,
     bool Existed,
-    int MessagesDeleted);
+    int MessagesDeleted)
+{
+    /// <summary>How many of the session's messages were removed from the broker's error and dead-letter queues.</summary>
+    public int CopiesDeleted { get; init; }
+}

@@ -21,8 +21,8 @@ internal static partial class WorkerLog
     public static partial void CorruptSession(ILogger logger, Exception exception, string tenantId, string sessionId, Guid turnId);
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Information,
-        Message = "Session {TenantId}/{SessionId} erased: existed={Existed} messages={MessagesDeleted}")]
-    public static partial void SessionErased(ILogger logger, string tenantId, string sessionId, bool existed, int messagesDeleted);
+        Message = "Session {TenantId}/{SessionId} erased: existed={Existed} messages={MessagesDeleted} queued copies={QueueCopies}")]
+    public static partial void SessionErased(ILogger logger, string tenantId, string sessionId, bool existed, int messagesDeleted, int queueCopies);
 
     [LoggerMessage(EventId = 2020, Level = LogLevel.Information,
         Message = "Cleanup as of {AsOf:o} (dry run: {DryRun}): {MarkedAbandoned} marked abandoned, {DeletedSessions} sessions and {DeletedMessages} messages deleted, {DeletedAuditLines} audit lines past retention deleted in {ElapsedMs:F0} ms")]

@@ -34,7 +34,8 @@ internal static class EraseCommand
             else
             {
                 await environment.Output.WriteLineAsync(erased.Existed
-                    ? $"Erased session {s}: {erased.MessagesDeleted} messages deleted."
+                    ? $"Erased session {s}: {erased.MessagesDeleted} messages deleted" +
+                      (erased.CopiesDeleted > 0 ? $", {erased.CopiesDeleted} failed copies removed from the error and dead-letter queues." : ".")
                     : $"Session {s} of tenant {t} did not exist; nothing to erase.");
             }
             return erased.Existed ? ExitCodes.Ok : ExitCodes.RejectedOrNotFound;

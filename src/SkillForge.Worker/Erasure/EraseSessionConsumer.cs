@@ -11,7 +11,7 @@ public sealed class EraseSessionConsumer(SessionEraser eraser, SendDeadline send
     public async Task Consume(ConsumeContext<EraseSession> context)
     {
         var request = context.Message;
-        ErasureResult result;
+        (ErasureResult Stored, int QueueCopies) result;
         try
         {
             // The same on a retry and on a redelivery: a request client's request id, else the message's id.
@@ -21,9 +21,12 @@ public sealed class EraseSessionConsumer(SessionEraser eraser, SendDeadline send
         catch (InvalidSessionInputException)
         {
             // Ids that break the rules can name no stored session: there is nothing to erase.
-            result = new ErasureResult(false, 0, false);
+            result = (new ErasureResult(false, 0, false), 0);
         }
-        await sends.WithinAsync(context.RespondAsync(new SessionErased(request.TenantId ?? "", request.SessionId ?? "", result.Existed, result.MessagesDeleted)),
+        await sends.WithinAsync(context.RespondAsync(new SessionErased(request.TenantId ?? "", request.SessionId ?? "", result.Stored.Existed, result.Stored.MessagesDeleted)
+            {
+                CopiesDeleted = result.QueueCopies,
+            }),
             "an erasure answer");
     }
 }

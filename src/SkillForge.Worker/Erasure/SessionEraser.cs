@@ -13,6 +13,7 @@ public sealed class SessionEraser(
     SessionStore store,
     SessionCache cache,
     Microsoft.Extensions.Options.IOptions<SessionStoreOptions> options,
+    QueueCopies queueCopies,
     TimeProvider clock,
     SkillForgeMetrics metrics,
     ILogger<SessionEraser> logger)
@@ -22,7 +23,8 @@ public sealed class SessionEraser(
     /// left, and is answered with what the request erased (kept in the audit, so a redelivery to another worker after
     /// a crash knows it too).
     /// </param>
-    public async Task<ErasureResult> EraseAsync(SessionKey key, string? reason, Guid? requestId, CancellationToken cancellationToken)
+    /// <returns>What the store erased, and how many of the session's messages left the error and dead-letter queues.</returns>
+    public async Task<(ErasureResult Stored, int QueueCopies)> EraseAsync(SessionKey key, string? reason, Guid? requestId, CancellationToken cancellationToken)
     {
         // Evict first as well: a turn racing the erasure cannot resurrect the session from a stale entry.
         await cache.RemoveOrThrowAsync(key);
@@ -34,7 +36,9 @@ public sealed class SessionEraser(
         }
         // After the commit, a marker in place of the entry: a turn that committed just before cannot cache the session again.
         await cache.EraseOrThrowAsync(key, at, options.Value.ErasureMarkerTtl);
-        WorkerLog.SessionErased(logger, key.TenantId, key.SessionId, erased.Existed, erased.MessagesDeleted);
-        return erased;
+        // Failed turns waiting for a person hold the user's text too. A retry walks the queues again and finds none left.
+        var copies = await queueCopies.RemoveAsync(key, cancellationToken);
+        WorkerLog.SessionErased(logger, key.TenantId, key.SessionId, erased.Existed, erased.MessagesDeleted, copies);
+        return (erased, copies);
     }
 }

@@ -78,6 +78,7 @@ public static class WorkerHostingExtensions
         services.AddSingleton<SendDeadline>();
         services.AddSingleton<WriteBehindQueue>();
         services.AddSingleton<SessionEraser>();
+        services.AddSingleton<QueueCopies>();
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<ISenderIdentity, BrokerSenderIdentity>();
