@@ -12,7 +12,6 @@ namespace SkillForge.Sessions;
 public sealed class SessionStore(SessionDatabase database, IOptions<SessionStoreOptions> options, ILogger<SessionStore> logger)
 {
     public const int MaxHistoryPage = 1_000;
-    public const int MaxReasonLength = 256;
 
     // Replies may quote a whole SKILL.md; the user's limit is for what people type, not for what the agent writes.
     private const int MaxReplyLength = 256 * 1024;
@@ -203,7 +202,10 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
         return (await results.ReadAsync<CompletedSkill>()).ToList();
     }
 
-    /// <summary>Deletes the session's turns and row; the audit keeps only that it happened, and by which request.</summary>
+    /// <summary>
+    /// Deletes the session's turns and row; the audit keeps only that it happened, by which request, and the reason as
+    /// a code (<see cref="ErasureReasons"/>).
+    /// </summary>
     /// <param name="requestId">
     /// The request's id, the same on each delivery of it: an attempt that finds nothing left (the request's first
     /// attempt erased the session and its answer never left) answers what the request erased. Null: this attempt only.
@@ -211,14 +213,10 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
     public async Task<ErasureResult> EraseAsync(SessionKey key, string? reason, Guid? requestId, DateTimeOffset at, CancellationToken cancellationToken)
     {
         SessionInputRules.ValidateKey(key);
-        if (reason is not null)
-        {
-            SessionInputRules.ValidateText(reason, MaxReasonLength, "Reason");
-        }
 
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         using var results = await connection.QueryMultipleAsync(new CommandDefinition(SessionSql.Erase,
-            new { key.TenantId, key.SessionId, Reason = reason, At = at.UtcDateTime, RequestId = requestId }, cancellationToken: cancellationToken));
+            new { key.TenantId, key.SessionId, Reason = ErasureReasons.ToCode(reason), At = at.UtcDateTime, RequestId = requestId }, cancellationToken: cancellationToken));
         await results.ReadAsync();
         var messagesDeleted = await results.ReadSingleAsync<int>();
         var removedNow = await results.ReadSingleAsync<int>() > 0;

@@ -9,6 +9,32 @@ public sealed class ErasureTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
+    [Theory]
+    [InlineData("user request", "user_request")]
+    [InlineData("  Legal-Request ", "legal_request")]
+    [InlineData(null, "unspecified")]
+    [InlineData(" ", "unspecified")]
+    [InlineData("my ex asked me to delete the chat where I told it my address", "other")]
+    public void Should_reduce_a_reason_to_a_code(string? reason, string code) => Assert.Equal(code, ErasureReasons.ToCode(reason));
+
+    [Fact]
+    public async Task Should_erase_whatever_the_reason_and_keep_only_its_code()
+    {
+        var store = await SharedDatabase.CreateStoreAsync();
+        var key = await AppendManyAsync(store, new SessionKey(TestIds.Tenant(), TestIds.Session()), 1);
+        var secret = $"my address is {Guid.NewGuid():N}";
+
+        var erased = await store.EraseAsync(key, secret + new string('!', 1_000), Guid.NewGuid(), DateTimeOffset.UtcNow, None);
+
+        Assert.True(erased.Existed); // a reason longer than any text field once made the erasure answer "nothing erased"
+        await using var connection = await SharedDatabase.Superuser.OpenConnectionAsync();
+        Assert.Equal("other", await connection.ExecuteScalarAsync<string>(
+            "SELECT to_value FROM session_audit WHERE tenant_id = @TenantId AND session_id = @SessionId AND event = 'erased'",
+            new { key.TenantId, key.SessionId }));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM session_audit WHERE to_value LIKE '%' || @secret || '%'", new { secret }));
+    }
+
     [Fact]
     public async Task Should_leave_no_row_or_message_holding_the_sessions_text()
     {
