@@ -238,14 +238,7 @@ public sealed class CliCommandTests(RealWorkerFixture worker) : IClassFixture<Re
     /// <summary>Puts a MassTransit envelope of a ProcessChatTurn into skillforge-chat-turns_error, as a failed turn would be.</summary>
     private static async Task ForceIntoErrorQueueAsync(string tenant, string session)
     {
-        var factory = new ConnectionFactory
-        {
-            HostName = TestServers.RabbitMqHost,
-            VirtualHost = TestServers.RabbitMqVirtualHost,
-            UserName = TestServers.RabbitMqWorker.Name,
-            Password = TestServers.RabbitMqWorker.Password,
-        };
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var connection = await TestBroker.ConnectAsync(TestServers.RabbitMqWorker);
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
         var errorQueue = $"{SkillForgeQueues.ChatTurns}_error";
         // As MassTransit declares it at the first fault: the same quorum type as the endpoint's queue.

@@ -19,14 +19,7 @@ public sealed class FailedMessageLifetimeTests
     public async Task Should_give_error_and_skipped_queues_a_message_lifetime(string suffix)
     {
         var queue = $"skillforge-lifetime-probe-{Guid.NewGuid():N}{suffix}";
-        await using var connection = await new ConnectionFactory
-        {
-            HostName = TestServers.RabbitMqHost,
-            Port = TestServers.RabbitMqPort,
-            VirtualHost = TestServers.RabbitMqVirtualHost,
-            UserName = TestServers.RabbitMqWorker.Name,
-            Password = TestServers.RabbitMqWorker.Password,
-        }.CreateConnectionAsync();
+        await using var connection = await TestBroker.ConnectAsync(TestServers.RabbitMqWorker);
         await using var channel = await connection.CreateChannelAsync();
         await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
             arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" });

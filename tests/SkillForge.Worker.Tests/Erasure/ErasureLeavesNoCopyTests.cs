@@ -58,14 +58,7 @@ public sealed class ErasureLeavesNoCopyTests
         Assert.DoesNotContain(marker, await RedisValuesAsync(), StringComparison.Ordinal);
     }
 
-    private static async Task<IConnection> Connect(TestVirtualHost vhost) => await new ConnectionFactory
-    {
-        HostName = TestServers.RabbitMqHost,
-        Port = TestServers.RabbitMqPort,
-        VirtualHost = vhost.Name,
-        UserName = TestServers.RabbitMqWorker.Name,
-        Password = TestServers.RabbitMqWorker.Password,
-    }.CreateConnectionAsync();
+    private static Task<IConnection> Connect(TestVirtualHost vhost) => TestBroker.ConnectAsync(TestServers.RabbitMqWorker, vhost.Name);
 
     /// <summary>A MassTransit envelope as a failed turn (or queued write) leaves it, into <paramref name="queue"/> through its exchange.</summary>
     private static async Task PlantAsync(IConnection connection, string queue, SessionKey key, string text, bool queuedWrite)

@@ -194,15 +194,7 @@ public sealed class BrokerAttackTests(RealWorkerFixture fixture) : IClassFixture
 
     private static async Task WithChannelAsync(BrokerUser user, Func<IChannel, Task> action)
     {
-        var factory = new ConnectionFactory
-        {
-            HostName = TestServers.RabbitMqHost,
-            Port = TestServers.RabbitMqPort,
-            VirtualHost = TestServers.RabbitMqVirtualHost,
-            UserName = user.Name,
-            Password = user.Password,
-        };
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var connection = await TestBroker.ConnectAsync(user);
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(
             publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
         await action(channel);
