@@ -517,6 +517,6 @@ case "$cmd" in
   rabbit-node) rabbit_node "$@" ;;
   cluster-down) prepare; cluster_down ;;
   bench) up; cd "$ROOT"; exec dotnet run -c Release --project src/SkillForge.Bench -- "$@" ;;
-  demo) [[ -x "$ROOT/ops/demo.sh" ]] || die "ops/demo.sh does not exist yet"; up; exec "$ROOT/ops/demo.sh" ;;
+  demo) up; exec "$ROOT/ops/demo.sh" ;;
   *) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 2 ;;
 esac

@@ -1,7 +1,4 @@
-using System.Text;
 using System.Text.Json;
-using RabbitMQ.Client;
-using SkillForge.Contracts.Queues;
 using SkillForge.Testing;
 using SkillForge.Testing.Worker;
 
@@ -119,27 +116,6 @@ public sealed class CliCommandTests(RealWorkerFixture worker) : IClassFixture<Re
     }
 
     [Fact]
-    public async Task Should_redrive_a_turn_forced_into_the_error_queue()
-    {
-        var tenant = TestIds.Tenant();
-        var session = TestIds.Session();
-        await ForceIntoErrorQueueAsync(tenant, session);
-
-        var (exit, output) = await CliRunner.RunAsync("", "redrive", "--queue", SkillForgeQueues.ChatTurns, "--yes");
-
-        Assert.Equal(0, exit);
-        Assert.Matches(@"Moved [1-9]\d* messages", output);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!(await worker.Client.GetHistoryAsync(tenant, session)).Found && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-        }
-        var history = (await worker.Client.GetHistoryAsync(tenant, session)).History;
-        Assert.NotNull(history);
-        Assert.Equal("a turn that failed once", history.Messages[0].Content);
-    }
-
-    [Fact]
     public async Task Should_exit_with_usage_for_bad_arguments()
     {
         var (exit, output) = await CliRunner.RunAsync("", "history", "--tenant", "t");
@@ -233,29 +209,5 @@ public sealed class CliCommandTests(RealWorkerFixture worker) : IClassFixture<Re
     {
         using var document = JsonDocument.Parse(json);
         return document.RootElement.EnumerateArray().Select(s => s.GetProperty("sessionId").GetString()!).ToArray();
-    }
-
-    /// <summary>Puts a MassTransit envelope of a ProcessChatTurn into skillforge-chat-turns_error, as a failed turn would be.</summary>
-    private static async Task ForceIntoErrorQueueAsync(string tenant, string session)
-    {
-        await using var connection = await TestBroker.ConnectAsync(TestServers.RabbitMqWorker);
-        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
-        var errorQueue = $"{SkillForgeQueues.ChatTurns}_error";
-        // As MassTransit declares it at the first fault: the same quorum type as the endpoint's queue.
-        await channel.QueueDeclareAsync(errorQueue, durable: true, exclusive: false, autoDelete: false,
-            arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" });
-        var envelope = JsonSerializer.Serialize(new
-        {
-            messageId = Guid.NewGuid(),
-            destinationAddress = $"rabbitmq://{TestServers.RabbitMqHost}/{TestServers.RabbitMqVirtualHost}/{SkillForgeQueues.ChatTurns}",
-            messageType = new[] { "urn:message:SkillForge.Contracts:ProcessChatTurn" },
-            message = new { tenantId = tenant, sessionId = session, turnId = Guid.NewGuid(), text = "a turn that failed once", sentAt = DateTimeOffset.UtcNow },
-            sentTime = DateTime.UtcNow,
-        });
-        var properties = new BasicProperties { ContentType = "application/vnd.masstransit+json", Persistent = true };
-        // Through an exchange of the queue's name, as MassTransit binds one: nobody may publish to the default exchange.
-        await channel.ExchangeDeclareAsync(errorQueue, ExchangeType.Fanout, durable: true);
-        await channel.QueueBindAsync(errorQueue, errorQueue, "");
-        await channel.BasicPublishAsync(errorQueue, "", mandatory: true, properties, Encoding.UTF8.GetBytes(envelope));
     }
 }

@@ -146,13 +146,20 @@ public sealed class ChatTurnHandlerTests : HarnessTests
             UPDATE sessions SET status = 'abandoned', abandoned_at = now() WHERE tenant_id = @t AND session_id = @s;
             """, new { t = first.TenantId, s = first.SessionId }, transaction);
 
+        var cleanupPid = await cleanup.ExecuteScalarAsync<int>("SELECT pg_backend_pid()", transaction: transaction);
+
         var turn = Handler.HandleAsync(Turn(first.TenantId, first.SessionId, "one more thing"), default);
-        await Task.Delay(500);
-        var waitedForCleanup = !turn.IsCompleted;
+        // The turn's append is seen blocked on the cleanup's row lock: a positive sign, not a pause and a guess.
+        await using (var observer = await SharedDatabase.Superuser.OpenConnectionAsync())
+        {
+            await Eventually.HoldsAsync(async () => await observer.ExecuteScalarAsync<bool>(
+                "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE @cleanupPid = ANY (pg_blocking_pids(pid)))", new { cleanupPid }),
+                what: "the turn waiting for the cleanup's row lock");
+        }
+        Assert.False(turn.IsCompleted);
         await transaction.CommitAsync();
         var outcome = await turn;
 
-        Assert.True(waitedForCleanup, "the append did not wait for the cleanup's row lock");
         Assert.Equal(ChatTurnHandler.SessionClosed, outcome.Rejected!.Code);
         Assert.Equal(2, await CountMessagesAsync(Key(first)));
     }

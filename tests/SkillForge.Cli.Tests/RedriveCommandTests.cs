@@ -1,0 +1,58 @@
+using System.Text;
+using System.Text.Json;
+using RabbitMQ.Client;
+using SkillForge.Contracts.Queues;
+using SkillForge.Testing;
+using SkillForge.Testing.Worker;
+
+namespace SkillForge.Cli.Tests;
+
+/// <summary>
+/// `redrive` moves a failed turn back to the worker, in a virtual host of the test's own: it empties the whole
+/// `_error` queue, which other tests' workers use on the shared one.
+/// </summary>
+public sealed class RedriveCommandTests
+{
+    [Fact]
+    public async Task Should_redrive_a_turn_forced_into_the_error_queue()
+    {
+        await using var vhost = await TestVirtualHost.CreateAsync();
+        await using var worker = await RealWorker.StartWorkerAsync(vhost.AsConfiguration());
+        using var upstream = await RealWorker.StartUpstreamAsync(vhost.Name);
+        var client = RealWorker.ClientOf(upstream);
+        var (tenant, session) = (TestIds.Tenant(), TestIds.Session());
+        await ForceIntoErrorQueueAsync(vhost.Name, tenant, session);
+
+        var (exit, output) = await CliRunner.RunWithAsync(vhost.AsConfiguration(), "", "redrive", "--queue", SkillForgeQueues.ChatTurns, "--yes");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Moved 1 messages", output, StringComparison.Ordinal);
+        var history = await Eventually.ReadAsync(async () => (await client.GetHistoryAsync(tenant, session)).History, h => h is not null,
+            TimeSpan.FromSeconds(30));
+        Assert.Equal("a turn that failed once", history!.Messages[0].Content);
+        await upstream.StopAsync();
+    }
+
+    private static async Task ForceIntoErrorQueueAsync(string virtualHost, string tenant, string session)
+    {
+        await using var connection = await TestBroker.ConnectAsync(TestServers.RabbitMqWorker, virtualHost);
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
+        var errorQueue = $"{SkillForgeQueues.ChatTurns}_error";
+        // As MassTransit declares it at the first fault: the same quorum type as the endpoint's queue.
+        await channel.QueueDeclareAsync(errorQueue, durable: true, exclusive: false, autoDelete: false,
+            arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" });
+        var envelope = JsonSerializer.Serialize(new
+        {
+            messageId = Guid.NewGuid(),
+            destinationAddress = $"rabbitmq://{TestServers.RabbitMqHost}/{virtualHost}/{SkillForgeQueues.ChatTurns}",
+            messageType = new[] { "urn:message:SkillForge.Contracts:ProcessChatTurn" },
+            message = new { tenantId = tenant, sessionId = session, turnId = Guid.NewGuid(), text = "a turn that failed once", sentAt = DateTimeOffset.UtcNow },
+            sentTime = DateTime.UtcNow,
+        });
+        var properties = new BasicProperties { ContentType = "application/vnd.masstransit+json", Persistent = true };
+        // Through an exchange of the queue's name, as MassTransit binds one: nobody may publish to the default exchange.
+        await channel.ExchangeDeclareAsync(errorQueue, ExchangeType.Fanout, durable: true);
+        await channel.QueueBindAsync(errorQueue, errorQueue, "");
+        await channel.BasicPublishAsync(errorQueue, "", mandatory: true, properties, Encoding.UTF8.GetBytes(envelope));
+    }
+}
