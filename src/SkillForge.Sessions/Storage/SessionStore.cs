@@ -23,9 +23,8 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
     {
         SessionInputRules.ValidateKey(key);
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        using var results = await connection.QueryMultipleAsync(new CommandDefinition(SessionSql.Load,
-            new { key.TenantId, key.SessionId, Window = _options.WindowSize }, cancellationToken: cancellationToken));
-        await results.ReadAsync(); // set_config
+        using var results = await TenantBatchAsync(connection, SessionSql.Load,
+            new { key.TenantId, key.SessionId, Window = _options.WindowSize }, cancellationToken);
         var row = await results.ReadSingleOrDefaultAsync<SessionRow>();
         var messages = (await results.ReadAsync<MessageRow>()).Reverse().Select(m => m.ToMessage()).ToList();
         return row?.ToSession(key, messages, logger);
@@ -70,8 +69,7 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
         try
         {
             await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-            using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
-            await results.ReadAsync(); // set_config
+            using var results = await TenantBatchAsync(connection, sql, parameters, cancellationToken);
             var appended = await results.ReadSingleOrDefaultAsync<AppendedRow>();
             return appended is { } a
                 ? new AppendResult(AppendOutcome.Appended, a.Version, a.MessageCount)
@@ -95,9 +93,8 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
     {
         SessionInputRules.ValidateKey(key);
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        using var results = await connection.QueryMultipleAsync(new CommandDefinition(SessionSql.FindTurn,
-            new { key.TenantId, key.SessionId, TurnId = turnId }, cancellationToken: cancellationToken));
-        await results.ReadAsync();
+        using var results = await TenantBatchAsync(connection, SessionSql.FindTurn,
+            new { key.TenantId, key.SessionId, TurnId = turnId }, cancellationToken);
         return await results.ReadSingleOrDefaultAsync<StoredTurn>();
     }
 
@@ -115,9 +112,8 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
         }
 
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        using var results = await connection.QueryMultipleAsync(new CommandDefinition(SessionSql.History,
-            new { key.TenantId, key.SessionId, Limit = limit, BeforeSeq = beforeSeq ?? long.MaxValue }, cancellationToken: cancellationToken));
-        await results.ReadAsync();
+        using var results = await TenantBatchAsync(connection, SessionSql.History,
+            new { key.TenantId, key.SessionId, Limit = limit, BeforeSeq = beforeSeq ?? long.MaxValue }, cancellationToken);
         var row = await results.ReadSingleOrDefaultAsync<SessionRow>();
         var newestFirst = (await results.ReadAsync<MessageRow>()).ToList();
         if (row is null)
@@ -170,10 +166,29 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
         }
 
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        using var results = await connection.QueryMultipleAsync(new CommandDefinition(SessionSql.List,
-            new { TenantId = tenantId, Status = status, After = afterSessionId ?? "", Limit = limit }, cancellationToken: cancellationToken));
-        await results.ReadAsync();
+        using var results = await TenantBatchAsync(connection, SessionSql.List,
+            new { TenantId = tenantId, Status = status, After = afterSessionId ?? "", Limit = limit }, cancellationToken);
         return (await results.ReadAsync<SummaryRow>()).Select(r => r.ToSummary()).ToList();
+    }
+
+    /// <summary>
+    /// Runs one of <see cref="SessionSql"/>'s tenant-scoped batches and returns its results after the first: each batch
+    /// begins by naming its tenant for row-level security (<c>set_config</c>), whose result nobody needs.
+    /// </summary>
+    private static async Task<SqlMapper.GridReader> TenantBatchAsync(NpgsqlConnection connection, string sql, object parameters,
+        CancellationToken cancellationToken)
+    {
+        var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        try
+        {
+            await results.ReadAsync();
+            return results;
+        }
+        catch
+        {
+            results.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -184,9 +199,8 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
     {
         SessionInputRules.ValidateKey(key);
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        using var results = await connection.QueryMultipleAsync(new CommandDefinition(SessionSql.LastErasure,
-            new { key.TenantId, key.SessionId }, cancellationToken: cancellationToken));
-        await results.ReadAsync();
+        using var results = await TenantBatchAsync(connection, SessionSql.LastErasure,
+            new { key.TenantId, key.SessionId }, cancellationToken);
         // timestamptz reads as a UTC DateTime.
         return await results.ReadSingleAsync<DateTime?>() is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
     }
@@ -196,9 +210,8 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
     {
         SessionInputRules.ValidateId(tenantId, "TenantId");
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        using var results = await connection.QueryMultipleAsync(new CommandDefinition(SessionSql.CompletedSkills,
-            new { TenantId = tenantId, Limit = Math.Clamp(limit, 1, MaxHistoryPage) }, cancellationToken: cancellationToken));
-        await results.ReadAsync();
+        using var results = await TenantBatchAsync(connection, SessionSql.CompletedSkills,
+            new { TenantId = tenantId, Limit = Math.Clamp(limit, 1, MaxHistoryPage) }, cancellationToken);
         return (await results.ReadAsync<CompletedSkill>()).ToList();
     }
 
@@ -215,9 +228,8 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
         SessionInputRules.ValidateKey(key);
 
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        using var results = await connection.QueryMultipleAsync(new CommandDefinition(SessionSql.Erase,
-            new { key.TenantId, key.SessionId, Reason = ErasureReasons.ToCode(reason), At = at.UtcDateTime, RequestId = requestId }, cancellationToken: cancellationToken));
-        await results.ReadAsync();
+        using var results = await TenantBatchAsync(connection, SessionSql.Erase,
+            new { key.TenantId, key.SessionId, Reason = ErasureReasons.ToCode(reason), At = at.UtcDateTime, RequestId = requestId }, cancellationToken);
         var messagesDeleted = await results.ReadSingleAsync<int>();
         var removedNow = await results.ReadSingleAsync<int>() > 0;
         var request = await results.ReadSingleAsync<(bool Existed, int MessagesDeleted)>();
