@@ -12,4 +12,8 @@ public sealed record SessionHistory(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<SessionMessage> Messages,
-    bool HasMore);
+    bool HasMore)
+{
+    /// <summary>The user the session belongs to (the first turn that named one); null when none has.</summary>
+    public string? UserId { get; init; }
+}

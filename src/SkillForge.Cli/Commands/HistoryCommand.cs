@@ -35,7 +35,8 @@ internal static class HistoryCommand
             }
             var console = CliOutput.Console(environment);
             console.WriteLine($"Session {history.SessionId}: {history.Status}, state {history.State}, version {history.Version}" +
-                (history.SkillName is null ? "" : $", skill {CliOutput.Visible(history.SkillName)}"));
+                (history.SkillName is null ? "" : $", skill {CliOutput.Visible(history.SkillName)}") +
+                (history.UserId is null ? "" : $", user {CliOutput.Visible(history.UserId)}"));
             var table = new Table().AddColumns("Seq", "Role", "Time (UTC)", "Content");
             foreach (var message in history.Messages)
             {

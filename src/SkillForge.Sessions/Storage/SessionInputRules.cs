@@ -35,6 +35,26 @@ public static class SessionInputRules
         }
     }
 
+    public const int MaxUserIdLength = 256;
+
+    /// <summary>
+    /// A user id, when given: 1–256 characters without control characters. Wider than session ids, since upstream
+    /// services name their users as they please (e-mail addresses, URNs).
+    /// </summary>
+    public static void ValidateUserId(string? userId)
+    {
+        if (userId is null)
+        {
+            return;
+        }
+        if (userId.Length is 0 or > MaxUserIdLength || userId.Any(char.IsControl))
+        {
+            throw new InvalidSessionInputException(InvalidSessionInputException.InvalidRequest,
+                $"UserId must be 1-{MaxUserIdLength} characters without control characters.");
+        }
+        ValidateText(userId, MaxUserIdLength, "UserId");
+    }
+
     public static void ValidateText(string? text, int maxLength, string name = "Text")
     {
         if (string.IsNullOrEmpty(text))

@@ -12,7 +12,7 @@ internal static class SessionSql
     private const string SessionColumns = """
         tenant_id AS TenantId, session_id AS SessionId, state AS State, status AS Status, skill_name AS SkillName,
         context::text AS ContextJson, jsonb_typeof(context) AS ContextType, version AS Version,
-        message_count AS MessageCount, created_at AS CreatedAt, updated_at AS UpdatedAt
+        message_count AS MessageCount, created_at AS CreatedAt, updated_at AS UpdatedAt, user_id AS UserId
         """;
 
     // A turn row holds two messages (migration 0005): turn n is seq 2n-1 (user) and 2n (assistant). Readers take
@@ -36,7 +36,7 @@ internal static class SessionSql
         """;
 
     // The append is one statement: the session row moves from @ExpectedVersion to the next version only if
-    // it is still active at that version, and the turn (its two messages) and audit rows hang off that row change.
+    // it is still active at that version and belongs to no other user (the first turn naming one sets it), and the turn (its two messages) and audit rows hang off that row change.
     // Zero rows back means a conflict; a unique violation on ux_turns_turn means the turn was applied before.
     // Either way the implicit transaction rolls back whole: nothing is half-written.
     private const string AppendTail = """
@@ -68,9 +68,11 @@ internal static class SessionSql
                    message_count = message_count + 2,
                    updated_at = @At,
                    last_activity_at = @At,
-                   completed_at = CASE WHEN @Status = 'completed' THEN @At ELSE completed_at END
+                   completed_at = CASE WHEN @Status = 'completed' THEN @At ELSE completed_at END,
+                   user_id = COALESCE(user_id, @UserId)
              WHERE tenant_id = @TenantId AND session_id = @SessionId
                AND version = @ExpectedVersion AND status = 'active'
+               AND (user_id IS NULL OR @UserId IS NULL OR user_id = @UserId)
          RETURNING version, message_count
         )
         """ + AppendTail;
@@ -78,9 +80,9 @@ internal static class SessionSql
     public const string AppendToNew = SetTenant + """
         WITH s AS (
             INSERT INTO sessions (tenant_id, session_id, state, status, skill_name, skill_description, context, version,
-                                  message_count, created_at, updated_at, last_activity_at, completed_at)
+                                  message_count, created_at, updated_at, last_activity_at, completed_at, user_id)
             VALUES (@TenantId, @SessionId, @State, @Status, @SkillName, @SkillDescription, @ContextJson::jsonb, 1,
-                    2, @At, @At, @At, CASE WHEN @Status = 'completed' THEN @At END)
+                    2, @At, @At, @At, CASE WHEN @Status = 'completed' THEN @At END, @UserId)
             ON CONFLICT (tenant_id, session_id) DO NOTHING
          RETURNING version, message_count
         )

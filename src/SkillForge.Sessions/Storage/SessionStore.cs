@@ -39,6 +39,7 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
         SessionInputRules.ValidateKey(turn.Key);
         SessionInputRules.ValidateText(turn.UserText, _options.MaxTextLength);
         SessionInputRules.ValidateText(turn.Reply, MaxReplyLength, "Reply");
+        SessionInputRules.ValidateUserId(turn.UserId);
         if (turn.ExpectedVersion < 0)
         {
             throw new InvalidSessionInputException(InvalidSessionInputException.InvalidRequest, "ExpectedVersion must not be negative.");
@@ -63,6 +64,7 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
             turn.SkillName,
             turn.SkillDescription,
             turn.ContextJson,
+            turn.UserId,
             At = turn.At.UtcDateTime,
         };
 

@@ -18,6 +18,7 @@ internal sealed class SessionRow
     public int MessageCount { get; init; }
     public DateTime CreatedAt { get; init; }
     public DateTime UpdatedAt { get; init; }
+    public string? UserId { get; init; }
 
     public StoredSession ToSession(SessionKey key, IReadOnlyList<StoredMessage> messages, ILogger logger)
     {
@@ -40,7 +41,7 @@ internal sealed class SessionRow
             throw new CorruptSessionException(key, problem);
         }
         return new StoredSession(key, State, Status, SkillName, ContextJson, Version, MessageCount,
-            AsUtc(CreatedAt), AsUtc(UpdatedAt), messages);
+            AsUtc(CreatedAt), AsUtc(UpdatedAt), messages) { UserId = UserId };
     }
 
     internal static DateTimeOffset AsUtc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));

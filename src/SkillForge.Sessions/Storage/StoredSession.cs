@@ -14,4 +14,8 @@ public sealed record StoredSession(
     int MessageCount,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    IReadOnlyList<StoredMessage> RecentMessages);
+    IReadOnlyList<StoredMessage> RecentMessages)
+{
+    /// <summary>The user the session belongs to: the first turn that named one set it; null while none has.</summary>
+    public string? UserId { get; init; }
+}

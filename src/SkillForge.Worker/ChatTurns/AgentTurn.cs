@@ -51,6 +51,7 @@ public sealed class AgentTurn(
             State = AgentStateNames.ToWire(result.Context.State),
             Status = result.IsCompleted ? SessionStatus.Completed : SessionStatus.Active,
             SkillName = result.Context.SkillName,
+            UserId = turn.UserId,
             SkillDescription = result.IsCompleted ? result.Context.Description : null,
             ContextJson = contextJson,
             At = clock.GetUtcNow(),

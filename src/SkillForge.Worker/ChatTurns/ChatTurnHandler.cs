@@ -99,6 +99,11 @@ public sealed class ChatTurnHandler(
         {
             return ChatTurnOutcome.Replay(turn, session, recent, resumed);
         }
+        if (session?.UserId is { } owner && turn.UserId is { } user && owner != user)
+        {
+            return ChatTurnOutcome.Reject(turn, InvalidSessionInputException.InvalidRequest,
+                "This session belongs to another user: a session keeps the UserId of the first turn that named one.");
+        }
         if (session is not null && SessionStatus.IsClosed(session.Status))
         {
             // A resend of the turn that closed the session is still a replay, not a rejection.

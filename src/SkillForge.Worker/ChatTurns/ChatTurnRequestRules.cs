@@ -13,6 +13,7 @@ internal static class ChatTurnRequestRules
         {
             SessionInputRules.ValidateKey(new SessionKey(turn.TenantId, turn.SessionId));
             SessionInputRules.ValidateText(turn.Text, maxTextLength);
+            SessionInputRules.ValidateUserId(turn.UserId);
             if (turn.TurnId == Guid.Empty)
             {
                 throw new InvalidSessionInputException(InvalidSessionInputException.InvalidRequest, "TurnId must be a non-empty GUID.");

@@ -33,6 +33,9 @@ public sealed class GetSessionHistoryConsumer(SessionStore store, SendDeadline s
         var session = page.Session;
         await sends.WithinAsync(context.RespondAsync(new SessionHistory(request.TenantId!, request.SessionId!, session.State, session.Status,
             session.Version, session.SkillName, session.CreatedAt, session.UpdatedAt,
-            page.Messages.Select(m => new SessionMessage(m.Seq, m.Role, m.Content, m.CreatedAt)).ToList(), page.HasMore)), "a history answer");
+            page.Messages.Select(m => new SessionMessage(m.Seq, m.Role, m.Content, m.CreatedAt)).ToList(), page.HasMore)
+        {
+            UserId = session.UserId,
+        }), "a history answer");
     }
 }
