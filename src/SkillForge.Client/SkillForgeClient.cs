@@ -16,6 +16,7 @@ public sealed class SkillForgeClient(
     IRequestClient<ProcessChatTurn> turns,
     IRequestClient<GetSessionHistory> history,
     IRequestClient<EraseSession> erasure,
+    IRequestClient<ListUserSessions> userSessions,
     IRequestClient<ListSessions> listing,
     IOptions<SkillForgeClientOptions> options)
 {
@@ -67,6 +68,15 @@ public sealed class SkillForgeClient(
     {
         var response = await WithinDeadline(token => erasure.GetResponse<SessionErased>(
             new EraseSession(tenantId, sessionId, reason), Mandatory, token, _options.RequestTimeout), "erase", cancellationToken);
+        return response.Message;
+    }
+
+    /// <summary>A page of one user's sessions within a tenant, latest activity first; pass <c>NextCursor</c> back for the next.</summary>
+    public async Task<UserSessionList> ListUserSessionsAsync(string tenantId, string userId, string? status = null, string? cursor = null,
+        int limit = 50, CancellationToken cancellationToken = default)
+    {
+        var response = await WithinDeadline(token => userSessions.GetResponse<UserSessionList>(
+            new ListUserSessions(tenantId, userId, status, cursor, limit), Mandatory, token, _options.RequestTimeout), "user's sessions", cancellationToken);
         return response.Message;
     }
 

@@ -17,6 +17,7 @@ public static class SkillForgeClientRegistration
         bus.AddRequestClient<ProcessChatTurn>(SkillForgeQueues.Address(SkillForgeQueues.ChatTurns));
         bus.AddRequestClient<GetSessionHistory>(SkillForgeQueues.Address(SkillForgeQueues.SessionHistory));
         bus.AddRequestClient<EraseSession>(SkillForgeQueues.Address(SkillForgeQueues.SessionErasure));
+        bus.AddRequestClient<ListUserSessions>(SkillForgeQueues.Address(SkillForgeQueues.UserSessions));
         bus.AddRequestClient<ListSessions>(SkillForgeQueues.Address(SkillForgeQueues.Operations));
         bus.AddOptions<SkillForgeClientOptions>()
             .BindConfiguration(SkillForgeClientOptions.Section)

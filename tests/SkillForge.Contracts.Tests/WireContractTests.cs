@@ -25,7 +25,29 @@ public sealed class WireContractTests
         { typeof(SessionErased), "string TenantId, string SessionId, bool Existed, int MessagesDeleted" },
         { typeof(CleanupSessions), "DateTimeOffset? AsOf, bool DryRun" },
         { typeof(SessionsCleanedUp), "DateTimeOffset AsOf, bool DryRun, int MarkedAbandoned, int DeletedSessions, long DeletedMessages, TimeSpan Duration" },
+        { typeof(ListUserSessions), "string TenantId, string UserId, string? Status, string? Cursor, int Limit" },
+        { typeof(UserSessionList), "string TenantId, string UserId, IReadOnlyList<UserSessionSummary> Sessions, string? NextCursor" },
+        { typeof(UserSessionSummary), "string SessionId, string State, string Status, string? SkillName, int MessageCount, DateTimeOffset CreatedAt, DateTimeOffset LastActivityAt" },
     };
+
+    /// <summary>Fields added after a message shipped: optional properties, so neither old senders nor old readers break.</summary>
+    public static TheoryData<Type, string> AddedFields => new()
+    {
+        { typeof(SessionHistory), "string? UserId" },
+        { typeof(SessionErased), "int CopiesDeleted" },
+    };
+
+    [Theory]
+    [MemberData(nameof(AddedFields))]
+    public void Should_keep_the_fields_added_since_as_optional_properties(Type message, string fields)
+    {
+        var nullability = new NullabilityInfoContext();
+        var constructorNames = Assert.Single(message.GetConstructors(), c => c.GetParameters().Length > 0 && !IsCopyConstructor(c, message))
+            .GetParameters().Select(p => p.Name).ToHashSet();
+        var added = message.GetProperties().Where(p => !constructorNames.Contains(p.Name) && p.Name != "EqualityContract");
+
+        Assert.Equal(fields, string.Join(", ", added.Select(p => $"{Describe(p.PropertyType, nullability.Create(p))} {p.Name}")));
+    }
 
     public static TheoryData<Type, string> OperatorMessages => new()
     {
@@ -50,8 +72,8 @@ public sealed class WireContractTests
     public void Should_keep_the_queue_names_operators_know()
     {
         Assert.Equal(
-            ["skillforge-chat-turns", "skillforge-session-history", "skillforge-session-erasure", "skillforge-cleanup", "skillforge-operations"],
-            new[] { SkillForgeQueues.ChatTurns, SkillForgeQueues.SessionHistory, SkillForgeQueues.SessionErasure, SkillForgeQueues.Cleanup, SkillForgeQueues.Operations });
+            ["skillforge-chat-turns", "skillforge-session-history", "skillforge-session-erasure", "skillforge-user-sessions", "skillforge-cleanup", "skillforge-operations"],
+            new[] { SkillForgeQueues.ChatTurns, SkillForgeQueues.SessionHistory, SkillForgeQueues.SessionErasure, SkillForgeQueues.UserSessions, SkillForgeQueues.Cleanup, SkillForgeQueues.Operations });
         Assert.Equal(new Uri("exchange:skillforge-chat-turns.in"), SkillForgeQueues.Address(SkillForgeQueues.ChatTurns));
     }
 

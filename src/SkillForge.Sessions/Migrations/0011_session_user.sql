@@ -3,5 +3,5 @@
 -- tenant. Adding a nullable column rewrites nothing; the index is built under a lock that holds off writes to
 -- sessions while it builds (build it CONCURRENTLY beforehand on a large table: IF NOT EXISTS then keeps it).
 ALTER TABLE sessions ADD COLUMN IF NOT EXISTS user_id text;
-CREATE INDEX IF NOT EXISTS ix_sessions_user ON sessions (tenant_id, user_id, last_activity_at DESC, session_id)
+CREATE INDEX IF NOT EXISTS ix_sessions_user ON sessions (tenant_id, user_id, last_activity_at DESC, session_id DESC)
     WHERE user_id IS NOT NULL;

@@ -122,6 +122,18 @@ internal static class SessionSql
          LIMIT @Limit;
         """;
 
+    /// <summary>A user's sessions after the cursor's position, latest activity first, one more than the page (says "more").</summary>
+    public const string UserSessions = SetTenant + """
+        SELECT session_id AS SessionId, state AS State, status AS Status, skill_name AS SkillName, version AS Version,
+               message_count AS MessageCount, created_at AS CreatedAt, last_activity_at AS LastActivityAt
+          FROM sessions
+         WHERE tenant_id = @TenantId AND user_id = @UserId
+           AND (@Status::text IS NULL OR status = @Status::text)
+           AND (@AfterAt::timestamptz IS NULL OR (last_activity_at, session_id) < (@AfterAt::timestamptz, @AfterId::text))
+         ORDER BY last_activity_at DESC, session_id DESC
+         LIMIT @Limit + 1;
+        """;
+
     public const string LastErasure = SetTenant + """
         SELECT max(occurred_at) FROM session_audit
          WHERE tenant_id = @TenantId AND session_id = @SessionId AND event = 'erased';

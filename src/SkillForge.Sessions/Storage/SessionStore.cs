@@ -173,6 +173,36 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
         return (await results.ReadAsync<SummaryRow>()).Select(r => r.ToSummary()).ToList();
     }
 
+    public const int MaxUserSessionsPage = 200;
+
+    /// <summary>A page of one user's sessions, latest activity first, and the cursor of the next page (null on the last).</summary>
+    /// <exception cref="InvalidSessionInputException">Bad ids, status, limit or cursor.</exception>
+    public async Task<(IReadOnlyList<SessionSummary> Sessions, string? NextCursor)> ListUserSessionsAsync(
+        string tenantId, string userId, string? status, string? cursor, int limit, CancellationToken cancellationToken)
+    {
+        SessionInputRules.ValidateId(tenantId, "TenantId");
+        SessionInputRules.ValidateUserId(userId ?? throw new InvalidSessionInputException(InvalidSessionInputException.InvalidRequest, "UserId is required."));
+        if (status is not null && !SessionStatus.IsKnown(status))
+        {
+            throw new InvalidSessionInputException(InvalidSessionInputException.InvalidRequest, $"Status '{status}' is not a session status.");
+        }
+        if (limit is < 1 or > MaxUserSessionsPage)
+        {
+            throw new InvalidSessionInputException(InvalidSessionInputException.InvalidRequest, $"Limit must be between 1 and {MaxUserSessionsPage}.");
+        }
+        var after = cursor is null ? (UserSessionCursor?)null : UserSessionCursor.Parse(cursor);
+
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        using var results = await TenantBatchAsync(connection, SessionSql.UserSessions, new
+        {
+            TenantId = tenantId, UserId = userId, Status = status, Limit = limit,
+            AfterAt = after?.LastActivityAt.UtcDateTime, AfterId = after?.SessionId,
+        }, cancellationToken);
+        var rows = (await results.ReadAsync<SummaryRow>()).Select(r => r.ToSummary()).ToList();
+        var page = rows.Take(limit).ToList();
+        return (page, rows.Count > limit ? new UserSessionCursor(page[^1].LastActivityAt, page[^1].SessionId).ToString() : null);
+    }
+
     /// <summary>
     /// Runs one of <see cref="SessionSql"/>'s tenant-scoped batches and returns its results after the first: each batch
     /// begins by naming its tenant for row-level security (<c>set_config</c>), whose result nobody needs.

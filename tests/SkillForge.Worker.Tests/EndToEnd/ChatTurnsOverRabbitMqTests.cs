@@ -12,6 +12,18 @@ public sealed class ChatTurnsOverRabbitMqTests(RealWorkerFixture fixture) : ICla
     private SkillForgeClient Client => fixture.Client;
 
     [Fact]
+    public async Task Should_list_a_users_sessions_for_an_upstream_service_over_the_broker()
+    {
+        var tenant = TestIds.Tenant();
+        var session = TestIds.Session();
+        Assert.True((await Client.SendTurnAsync(tenant, session, "I want a skill that formats SQL", userId: "alice")).IsReplied);
+
+        var listed = await Client.ListUserSessionsAsync(tenant, "alice");
+
+        Assert.Equal([session], listed.Sessions.Select(s => s.SessionId));
+    }
+
+    [Fact]
     public async Task Should_carry_twenty_sessions_in_parallel()
     {
         var tenant = TestIds.Tenant();
