@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SkillForge's development services without Docker: PostgreSQL 15, Redis and RabbitMQ (management UI) as local
 # processes on 127.0.0.1, all data and logs under the repo's git-ignored .data/ folder. Usage: ops/dev.sh <command>
-#   up [--cluster]      start what is not running, wait until ready, ensure roles/databases/vhost/users/policies;
-#                       --cluster adds rabbit2@localhost and rabbit3@localhost joined to rabbit@localhost
+#   up [--cluster] [--tls]  start what is not running, wait until ready, ensure roles/databases/vhost/users/policies;
+#                       --cluster adds rabbit2@localhost and rabbit3@localhost joined to rabbit@localhost; --tls also
+#                       prints the settings that reach the TLS listeners (they are always open, see TLS below)
 #   down                stop what up started (by the pid files under .data/)
 #   status              say what runs (exit 3 when postgres, redis or rabbit@localhost is down)
 #   run [--tls] [args]  up, then the worker in the foreground (it applies the migrations at start-up); --tls: over TLS
@@ -500,7 +501,13 @@ rabbit_node() {
 
 cmd="${1:-}"; shift || true
 case "$cmd" in
-  up) [[ $# -eq 0 || "$*" == --cluster ]] || die "usage: ops/dev.sh up [--cluster]"; up "$@" ;;
+  up)
+    tls=""; cluster=()
+    for arg in "$@"; do
+      case "$arg" in --tls) tls=1 ;; --cluster) cluster=(--cluster) ;; *) die "usage: ops/dev.sh up [--cluster] [--tls]" ;; esac
+    done
+    up "${cluster[@]}"
+    if [[ -n "$tls" ]]; then tls_environment; echo "TLS: CA $TLS/ca.crt; the worker's settings for it:"; env | grep -E '^(ConnectionStrings__|Redis__|RabbitMq__)' | sort; fi ;;
   down) down ;;
   status) status ;;
   run)
