@@ -63,6 +63,7 @@ internal static class SessionSql
                    status = @Status,
                    skill_name = COALESCE(@SkillName, skill_name),
                    skill_description = COALESCE(@SkillDescription, skill_description),
+                   skill_layer = COALESCE(@SkillLayer, skill_layer),
                    context = @ContextJson::jsonb,
                    version = version + 1,
                    message_count = message_count + 2,
@@ -80,9 +81,9 @@ internal static class SessionSql
     public const string AppendToNew = SetTenant + """
         WITH s AS (
             INSERT INTO sessions (tenant_id, session_id, state, status, skill_name, skill_description, context, version,
-                                  message_count, created_at, updated_at, last_activity_at, completed_at, user_id)
+                                  message_count, created_at, updated_at, last_activity_at, completed_at, user_id, skill_layer)
             VALUES (@TenantId, @SessionId, @State, @Status, @SkillName, @SkillDescription, @ContextJson::jsonb, 1,
-                    2, @At, @At, @At, CASE WHEN @Status = 'completed' THEN @At END, @UserId)
+                    2, @At, @At, @At, CASE WHEN @Status = 'completed' THEN @At END, @UserId, @SkillLayer)
             ON CONFLICT (tenant_id, session_id) DO NOTHING
          RETURNING version, message_count
         )
@@ -140,7 +141,7 @@ internal static class SessionSql
         """;
 
     public const string CompletedSkills = SetTenant + """
-        SELECT skill_name AS Name, COALESCE(skill_description, '') AS Description
+        SELECT skill_name AS Name, COALESCE(skill_description, '') AS Description, skill_layer AS Layer, user_id AS Owner
           FROM sessions
          WHERE tenant_id = @TenantId AND status = 'completed' AND skill_name IS NOT NULL
          ORDER BY completed_at DESC

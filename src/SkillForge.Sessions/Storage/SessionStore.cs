@@ -63,6 +63,7 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
             turn.Status,
             turn.SkillName,
             turn.SkillDescription,
+            turn.SkillLayer,
             turn.ContextJson,
             turn.UserId,
             At = turn.At.UtcDateTime,

@@ -26,6 +26,9 @@ public sealed record TurnToAppend
 
     public string? SkillName { get; init; }
 
+    /// <summary>Where the completed skill was saved (an opaque name to the store); null leaves it as it is.</summary>
+    public string? SkillLayer { get; init; }
+
     /// <summary>The turn's user: sets the session's owner if it has none yet; null leaves it as it is.</summary>
     public string? UserId { get; init; }
 

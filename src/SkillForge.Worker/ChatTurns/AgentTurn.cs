@@ -53,6 +53,7 @@ public sealed class AgentTurn(
             SkillName = result.Context.SkillName,
             UserId = turn.UserId,
             SkillDescription = result.IsCompleted ? result.Context.Description : null,
+            SkillLayer = result.IsCompleted ? result.Context.StorageLayer : null,
             ContextJson = contextJson,
             At = clock.GetUtcNow(),
         };
@@ -67,13 +68,24 @@ public sealed class AgentTurn(
         try
         {
             var skills = await store.ListCompletedSkillsAsync(turn.TenantId, ExistingSkillsOffered, cancellationToken);
-            return skills.Select(s => new ExistingSkill(s.Name, s.Description)).ToList();
+            return skills.Where(s => MayBeOffered(s, turn.UserId)).Select(s => new ExistingSkill(s.Name, s.Description)).ToList();
         }
         catch (Exception e) when (_worker.WriteBehind && loaded.FromCache && StoreOutage.IsUnavailable(e))
         {
             return [];
         }
     }
+
+    /// <summary>
+    /// Organization and project skills are everyone's in the tenant; a personal one only its maker's. A skill whose
+    /// layer was not recorded (completed before it was) is offered to no one: it may be somebody's personal one.
+    /// </summary>
+    private static bool MayBeOffered(CompletedSkill skill, string? userId) => skill.Layer switch
+    {
+        StorageLayers.Organization or StorageLayers.Project => true,
+        StorageLayers.Personal => skill.Owner is not null && skill.Owner == userId,
+        _ => false,
+    };
 
     private static SkillContext ReadContext(StoredSession session)
     {

@@ -139,6 +139,6 @@ public sealed class HistoryAndListingTests
         Assert.Equal(["e"], page3.Select(s => s.SessionId));
         Assert.Equal(["b", "d"], completedOnly.Select(s => s.SessionId));
         Assert.Equal(2, skills.Count);
-        Assert.All(skills, s => Assert.Equal(new CompletedSkill("my-skill", "Does things"), s));
+        Assert.All(skills, s => Assert.Equal(new CompletedSkill("my-skill", "Does things", null, null), s));
     }
 }

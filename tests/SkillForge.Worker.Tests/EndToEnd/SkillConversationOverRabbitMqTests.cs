@@ -49,10 +49,11 @@ public sealed class SkillConversationOverRabbitMqTests(RealWorkerFixture fixture
         {
             // Row-level security: the app role sees a tenant's rows only once it names the tenant.
             await connection.ExecuteAsync("SELECT set_config('skillforge.tenant_id', @tenant, false)", new { tenant });
-            var row = await connection.QuerySingleAsync<(DateTime? CompletedAt, string SkillMd)>(
-                "SELECT completed_at, context->>'generated_skill_md' FROM sessions WHERE tenant_id = @tenant AND session_id = @session",
+            var row = await connection.QuerySingleAsync<(DateTime? CompletedAt, string SkillMd, string? SkillLayer)>(
+                "SELECT completed_at, context->>'generated_skill_md', skill_layer FROM sessions WHERE tenant_id = @tenant AND session_id = @session",
                 new { tenant, session });
             Assert.NotNull(row.CompletedAt);
+            Assert.Equal("organization", row.SkillLayer); // where it was saved, for whom a later offer of it is meant
             Assert.StartsWith("---\nname: release-notes\ndescription: ", row.SkillMd, StringComparison.Ordinal);
         }
 
