@@ -17,6 +17,7 @@ public sealed class SkillForgeClient(
     IRequestClient<GetSessionHistory> history,
     IRequestClient<EraseSession> erasure,
     IRequestClient<ListUserSessions> userSessions,
+    IRequestClient<ExportSession> export,
     IRequestClient<ListSessions> listing,
     IOptions<SkillForgeClientOptions> options)
 {
@@ -69,6 +70,14 @@ public sealed class SkillForgeClient(
         var response = await WithinDeadline(token => erasure.GetResponse<SessionErased>(
             new EraseSession(tenantId, sessionId, reason), Mandatory, token, _options.RequestTimeout), "erase", cancellationToken);
         return response.Message;
+    }
+
+    /// <summary>Everything held about a session besides its messages (those come through history pages); null when it does not exist.</summary>
+    public async Task<SessionExport?> ExportSessionAsync(string tenantId, string sessionId, CancellationToken cancellationToken = default)
+    {
+        var response = await WithinDeadline(token => export.GetResponse<SessionExport, SessionNotFound>(
+            new ExportSession(tenantId, sessionId), Mandatory, token, _options.RequestTimeout), "export", cancellationToken);
+        return response.Is(out Response<SessionExport>? found) ? found!.Message : null;
     }
 
     /// <summary>A page of one user's sessions within a tenant, latest activity first; pass <c>NextCursor</c> back for the next.</summary>

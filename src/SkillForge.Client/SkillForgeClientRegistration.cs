@@ -18,6 +18,7 @@ public static class SkillForgeClientRegistration
         bus.AddRequestClient<GetSessionHistory>(SkillForgeQueues.Address(SkillForgeQueues.SessionHistory));
         bus.AddRequestClient<EraseSession>(SkillForgeQueues.Address(SkillForgeQueues.SessionErasure));
         bus.AddRequestClient<ListUserSessions>(SkillForgeQueues.Address(SkillForgeQueues.UserSessions));
+        bus.AddRequestClient<ExportSession>(SkillForgeQueues.Address(SkillForgeQueues.SessionExport));
         bus.AddRequestClient<ListSessions>(SkillForgeQueues.Address(SkillForgeQueues.Operations));
         bus.AddOptions<SkillForgeClientOptions>()
             .BindConfiguration(SkillForgeClientOptions.Section)

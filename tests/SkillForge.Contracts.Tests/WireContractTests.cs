@@ -28,6 +28,9 @@ public sealed class WireContractTests
         { typeof(ListUserSessions), "string TenantId, string UserId, string? Status, string? Cursor, int Limit" },
         { typeof(UserSessionList), "string TenantId, string UserId, IReadOnlyList<UserSessionSummary> Sessions, string? NextCursor" },
         { typeof(UserSessionSummary), "string SessionId, string State, string Status, string? SkillName, int MessageCount, DateTimeOffset CreatedAt, DateTimeOffset LastActivityAt" },
+        { typeof(ExportSession), "string TenantId, string SessionId" },
+        { typeof(SessionExport), "string TenantId, string SessionId, string? UserId, string State, string Status, string? SkillName, string? SkillDescription, string? SkillMd, string Context, int MessageCount, DateTimeOffset CreatedAt, DateTimeOffset LastActivityAt, DateTimeOffset? CompletedAt, DateTimeOffset? AbandonedAt, IReadOnlyList<SessionEvent> Events" },
+        { typeof(SessionEvent), "string Kind, string? From, string? To, DateTimeOffset At" },
     };
 
     /// <summary>Fields added after a message shipped: optional properties, so neither old senders nor old readers break.</summary>
@@ -72,8 +75,8 @@ public sealed class WireContractTests
     public void Should_keep_the_queue_names_operators_know()
     {
         Assert.Equal(
-            ["skillforge-chat-turns", "skillforge-session-history", "skillforge-session-erasure", "skillforge-user-sessions", "skillforge-cleanup", "skillforge-operations"],
-            new[] { SkillForgeQueues.ChatTurns, SkillForgeQueues.SessionHistory, SkillForgeQueues.SessionErasure, SkillForgeQueues.UserSessions, SkillForgeQueues.Cleanup, SkillForgeQueues.Operations });
+            ["skillforge-chat-turns", "skillforge-session-history", "skillforge-session-erasure", "skillforge-user-sessions", "skillforge-session-export", "skillforge-cleanup", "skillforge-operations"],
+            new[] { SkillForgeQueues.ChatTurns, SkillForgeQueues.SessionHistory, SkillForgeQueues.SessionErasure, SkillForgeQueues.UserSessions, SkillForgeQueues.SessionExport, SkillForgeQueues.Cleanup, SkillForgeQueues.Operations });
         Assert.Equal(new Uri("exchange:skillforge-chat-turns.in"), SkillForgeQueues.Address(SkillForgeQueues.ChatTurns));
     }
 

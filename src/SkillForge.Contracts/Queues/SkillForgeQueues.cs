@@ -7,6 +7,7 @@ public static class SkillForgeQueues
     public const string SessionHistory = "skillforge-session-history";
     public const string SessionErasure = "skillforge-session-erasure";
     public const string UserSessions = "skillforge-user-sessions";
+    public const string SessionExport = "skillforge-session-export";
     public const string Cleanup = "skillforge-cleanup";
 
     /// <summary>Operator requests (listing a tenant's sessions); only the operator's broker user may send here.</summary>

@@ -135,6 +135,18 @@ internal static class SessionSql
          LIMIT @Limit + 1;
         """;
 
+    /// <summary>The row with everything an export shows, then its life's audit lines, oldest first.</summary>
+    public const string Export = SetTenant + """
+        SELECT user_id AS UserId, state AS State, status AS Status, skill_name AS SkillName, skill_description AS SkillDescription,
+               context::text AS ContextJson, message_count AS MessageCount, created_at AS CreatedAt,
+               last_activity_at AS LastActivityAt, completed_at AS CompletedAt, abandoned_at AS AbandonedAt
+          FROM sessions WHERE tenant_id = @TenantId AND session_id = @SessionId;
+        SELECT event AS Kind, from_value AS "From", to_value AS "To", occurred_at AS At
+          FROM session_audit
+         WHERE tenant_id = @TenantId AND session_id = @SessionId AND event IN ('created', 'state_changed', 'status_changed')
+         ORDER BY id;
+        """;
+
     public const string LastErasure = SetTenant + """
         SELECT max(occurred_at) FROM session_audit
          WHERE tenant_id = @TenantId AND session_id = @SessionId AND event = 'erased';

@@ -174,6 +174,21 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
         return (await results.ReadAsync<SummaryRow>()).Select(r => r.ToSummary()).ToList();
     }
 
+    /// <summary>Everything held about the session besides its messages, or null when it does not exist.</summary>
+    public async Task<SessionRecord?> ExportAsync(SessionKey key, CancellationToken cancellationToken)
+    {
+        SessionInputRules.ValidateKey(key);
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        using var results = await TenantBatchAsync(connection, SessionSql.Export, new { key.TenantId, key.SessionId }, cancellationToken);
+        var row = await results.ReadSingleOrDefaultAsync<ExportRow>();
+        var changes = (await results.ReadAsync<ChangeRow>())
+            .Select(c => new SessionChange(c.Kind, c.From, c.To, SessionRow.AsUtc(c.At))).ToList();
+        return row is null ? null : new SessionRecord(key, row.UserId, row.State, row.Status, row.SkillName, row.SkillDescription,
+            row.ContextJson, row.MessageCount, SessionRow.AsUtc(row.CreatedAt), SessionRow.AsUtc(row.LastActivityAt),
+            row.CompletedAt is { } completed ? SessionRow.AsUtc(completed) : null,
+            row.AbandonedAt is { } abandoned ? SessionRow.AsUtc(abandoned) : null, changes);
+    }
+
     public const int MaxUserSessionsPage = 200;
 
     /// <summary>A page of one user's sessions, latest activity first, and the cursor of the next page (null on the last).</summary>

@@ -85,3 +85,26 @@ internal static partial class StoreLog
         Message = "Session {TenantId}/{SessionId} is corrupt and cannot be loaded: {Problem}")]
     public static partial void CorruptSession(ILogger logger, string tenantId, string sessionId, string problem);
 }
+
+internal sealed class ExportRow
+{
+    public string? UserId { get; init; }
+    public string State { get; init; } = "";
+    public string Status { get; init; } = "";
+    public string? SkillName { get; init; }
+    public string? SkillDescription { get; init; }
+    public string ContextJson { get; init; } = "";
+    public int MessageCount { get; init; }
+    public DateTime CreatedAt { get; init; }
+    public DateTime LastActivityAt { get; init; }
+    public DateTime? CompletedAt { get; init; }
+    public DateTime? AbandonedAt { get; init; }
+}
+
+internal sealed class ChangeRow
+{
+    public string Kind { get; init; } = "";
+    public string? From { get; init; }
+    public string? To { get; init; }
+    public DateTime At { get; init; }
+}

@@ -96,6 +96,7 @@ public static class WorkerHostingExtensions
         bus.AddConsumer<ProcessChatTurnConsumer, ProcessChatTurnConsumerDefinition>();
         bus.AddConsumer<GetSessionHistoryConsumer, GetSessionHistoryConsumerDefinition>();
         bus.AddConsumer<ListUserSessionsConsumer, ListUserSessionsConsumerDefinition>();
+        bus.AddConsumer<ExportSessionConsumer, ExportSessionConsumerDefinition>();
         bus.AddConsumer<ListSessionsConsumer, ListSessionsConsumerDefinition>();
         bus.AddConsumer<EraseSessionConsumer, EraseSessionConsumerDefinition>();
         bus.AddConsumer<CleanupSessionsConsumer, CleanupSessionsConsumerDefinition>();

@@ -21,6 +21,7 @@ public sealed class ChatTurnsOverRabbitMqTests(RealWorkerFixture fixture) : ICla
         var listed = await Client.ListUserSessionsAsync(tenant, "alice");
 
         Assert.Equal([session], listed.Sessions.Select(s => s.SessionId));
+        Assert.Equal("alice", (await Client.ExportSessionAsync(tenant, session))!.UserId);
     }
 
     [Fact]
