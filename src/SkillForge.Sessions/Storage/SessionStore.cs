@@ -240,10 +240,13 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
     }
 
     /// <summary>
-    /// When the session was last erased (null: never, as far as the audit remembers). What was sent or answered before
-    /// then belongs to the erased conversation and must not bring it back, even under an id reused since.
+    /// Whether the session was erased at or after <paramref name="at"/>, as far as the audit remembers. What was sent
+    /// or answered before then belongs to the erased conversation and must not bring it back, even under an id reused since.
     /// </summary>
-    public async Task<DateTimeOffset?> LastErasedAtAsync(SessionKey key, CancellationToken cancellationToken)
+    public async Task<bool> ErasedSinceAsync(SessionKey key, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await LastErasedAtAsync(key, cancellationToken) is { } erasedAt && erasedAt >= at;
+
+    private async Task<DateTimeOffset?> LastErasedAtAsync(SessionKey key, CancellationToken cancellationToken)
     {
         SessionInputRules.ValidateKey(key);
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);

@@ -12,16 +12,20 @@ namespace SkillForge.Worker.ChatTurns;
 public sealed class ModelCallLedger(IOptions<AgentLlmOptions> options, TimeProvider clock)
 {
     private static readonly TimeSpan Remembered = TimeSpan.FromMinutes(10);
-    private const int PruneAbove = 10_000;
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
 
     private readonly ConcurrentDictionary<Guid, (int Calls, DateTimeOffset First)> _turns = new();
     private readonly int _max = options.Value.MaxCallsPerTurn;
+    private long _nextPruneTicks;
 
     /// <summary>Takes one of <paramref name="turnId"/>'s model calls; false when none is left.</summary>
     public bool TryTake(Guid turnId)
     {
         var now = clock.GetUtcNow();
-        if (_turns.Count > PruneAbove)
+        // Forgetting old turns walks the whole map: once a minute, by the one caller that wins the swap, not per turn
+        // (at a few hundred turns a second the map holds a hundred thousand of them).
+        var due = Interlocked.Read(ref _nextPruneTicks);
+        if (now.UtcTicks >= due && Interlocked.CompareExchange(ref _nextPruneTicks, (now + PruneEvery).UtcTicks, due) == due)
         {
             foreach (var old in _turns.Where(t => now - t.Value.First > Remembered))
             {

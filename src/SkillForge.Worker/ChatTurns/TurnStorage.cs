@@ -71,7 +71,7 @@ public sealed class TurnStorage(SessionStore store, SessionCache cache, SkillFor
 
     /// <summary>True when the session was erased after <paramref name="sentAt"/>: the turn belongs to the erased conversation.</summary>
     public async Task<bool> ErasedSinceAsync(SessionKey key, DateTimeOffset sentAt, CancellationToken cancellationToken) =>
-        sentAt != default && await store.LastErasedAtAsync(key, cancellationToken) is { } erasedAt && erasedAt >= sentAt;
+        sentAt != default && await store.ErasedSinceAsync(key, sentAt, cancellationToken);
 
     /// <summary>The stored answer of a turn that already closed the session, if this is a resend of it.</summary>
     public Task<StoredTurn?> FindTurnAsync(SessionKey key, Guid turnId, CancellationToken cancellationToken) =>

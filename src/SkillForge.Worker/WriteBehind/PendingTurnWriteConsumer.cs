@@ -81,7 +81,7 @@ public sealed class PendingTurnWriteConsumer(
     private async Task ApplyAsync(PendingTurnWrite write, CancellationToken cancellationToken)
     {
         var turn = write.Turn;
-        if (await store.LastErasedAtAsync(turn.Key, cancellationToken) is { } erasedAt && erasedAt >= turn.At)
+        if (await store.ErasedSinceAsync(turn.Key, turn.At, cancellationToken))
         {
             // Answered before the session was erased: it would recreate the erased session, or land in a new one
             // that reuses the id. Erasure wins.

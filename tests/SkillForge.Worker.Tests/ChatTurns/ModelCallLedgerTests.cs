@@ -16,4 +16,19 @@ public sealed class ModelCallLedgerTests
         Assert.Equal([true, true, false, false], Enumerable.Range(0, 4).Select(_ => ledger.TryTake(turn)));
         Assert.True(ledger.TryTake(other));
     }
+
+    [Fact]
+    public void Should_forget_a_turn_ten_minutes_on_pruning_at_most_once_a_minute()
+    {
+        var clock = new FakeTimeProvider();
+        var ledger = new ModelCallLedger(Options.Create(new AgentLlmOptions { MaxCallsPerTurn = 1 }), clock);
+        var turn = Guid.NewGuid();
+        Assert.True(ledger.TryTake(turn));
+
+        clock.Advance(TimeSpan.FromMinutes(9));
+        Assert.False(ledger.TryTake(turn)); // still remembered
+        clock.Advance(TimeSpan.FromMinutes(2));
+
+        Assert.True(ledger.TryTake(turn)); // forgotten: a delivery this late counts afresh
+    }
 }
