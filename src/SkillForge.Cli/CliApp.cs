@@ -17,6 +17,8 @@ public static class CliApp
             HistoryCommand.Create(environment),
             SessionsCommand.Create(environment),
             EraseCommand.Create(environment),
+            HoldCommand.Create(environment),
+            RetentionCommand.Create(environment),
             CleanupCommand.Create(environment),
             MigrateCommand.Create(environment),
             RedriveCommand.Create(environment),

@@ -16,6 +16,7 @@ public sealed class SkillForgeClient(
     IRequestClient<ProcessChatTurn> turns,
     IRequestClient<GetSessionHistory> history,
     IRequestClient<EraseSession> erasure,
+    IRequestClient<EraseUser> userErasure,
     IRequestClient<ListUserSessions> userSessions,
     IRequestClient<ExportSession> export,
     IRequestClient<ListSessions> listing,
@@ -65,11 +66,22 @@ public sealed class SkillForgeClient(
         return response.Is(out Response<SessionHistory>? found) ? new SessionHistoryResult(found.Message) : new SessionHistoryResult(null);
     }
 
-    public async Task<SessionErased> EraseAsync(string tenantId, string sessionId, string? reason = null, CancellationToken cancellationToken = default)
+    /// <summary>Erases a session everywhere: what was erased, or that a legal hold keeps it.</summary>
+    public async Task<ErasureResult<SessionErased>> EraseAsync(string tenantId, string sessionId, string? reason = null, CancellationToken cancellationToken = default)
     {
-        var response = await WithinDeadline(token => erasure.GetResponse<SessionErased>(
+        var response = await WithinDeadline(token => erasure.GetResponse<SessionErased, ErasureRefused>(
             new EraseSession(tenantId, sessionId, reason), Mandatory, token, _options.RequestTimeout), "erase", cancellationToken);
-        return response.Message;
+        return response.Is(out Response<SessionErased>? erased) ? new(erased.Message, null) : new(null, response.Is(out Response<ErasureRefused>? refused) ? refused.Message : throw Unexpected(response.Message));
+    }
+
+    /// <summary>Erases every session of a user within the tenant: what was erased, or that a legal hold keeps them.</summary>
+    public async Task<ErasureResult<UserErased>> EraseUserAsync(string tenantId, string userId, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        // Erasing many sessions takes longer than one request's timeout allows; a timed-out request sent again is
+        // answered with what the first erased (the request id is the same).
+        var response = await WithinDeadline(token => userErasure.GetResponse<UserErased, ErasureRefused>(
+            new EraseUser(tenantId, userId, reason), Mandatory, token, _options.RequestTimeout), "erase user", cancellationToken);
+        return response.Is(out Response<UserErased>? erased) ? new(erased.Message, null) : new(null, response.Is(out Response<ErasureRefused>? refused) ? refused.Message : throw Unexpected(response.Message));
     }
 
     /// <summary>Everything held about a session besides its messages (those come through history pages); null when it does not exist.</summary>
@@ -104,54 +116,13 @@ public sealed class SkillForgeClient(
             : throw new InvalidOperationException($"Unexpected response {response.Message.GetType().Name} to a listing.");
     }
 
-    /// <summary>
-    /// One request, ended at a deadline of its own: the request timeout plus
-    /// <see cref="SkillForgeClientOptions.SendGrace"/>. MassTransit's request timeout only runs once the message is on
-    /// the broker, and a send can hang before that: a publish whose confirmation never comes because the RabbitMQ node
-    /// died with it unconfirmed (the fault suite's cluster scenario once hung a turn so; rabbitmq-dotnet-client#1930
-    /// has publishes hang after a broker restart). So the caller stops waiting at the deadline even when the send
-    /// ignores its token, and gets a <see cref="RequestTimeoutException"/> around what ended it. A caller's own
-    /// cancellation stays a cancellation.
-    /// </summary>
-    private async Task<T> WithinDeadline<T>(Func<CancellationToken, Task<T>> request, string what, CancellationToken cancellationToken)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_options.RequestTimeout + _options.SendGrace);
-        var pending = request(deadline.Token);
-        try
-        {
-            return await pending.WaitAsync(deadline.Token);
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested
-                                  && e is OperationCanceledException or RequestException and not RequestTimeoutException)
-        {
-            throw new RequestTimeoutException($"No answer to the {what} request within {_options.RequestTimeout}; its send did not complete.", e);
-        }
-        finally
-        {
-            if (!pending.IsCompleted)
-            {
-                // Left behind (deadline or caller): it may still fail later; observe it, so that is no unobserved exception.
-                _ = pending.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            }
-        }
-    }
+    private Task<T> WithinDeadline<T>(Func<CancellationToken, Task<T>> request, string what, CancellationToken cancellationToken) =>
+        RequestDeadline.WithinAsync(_options, request, what, cancellationToken);
 
-    /// <summary>
-    /// Requests go out mandatory: when no queue is bound to the worker's exchange (the worker never deployed, the
-    /// broker's definitions not loaded) RabbitMQ returns the message and the call fails at once with a
-    /// <see cref="RequestException"/> around <see cref="MessageReturnedException"/> (312 NO_ROUTE), instead of waiting
-    /// out every timeout for an answer that cannot come.
-    /// </summary>
     private static void Mandatory<T>(IRequestPipeConfigurator<T> request)
-        where T : class =>
-        request.UseExecute(context =>
-        {
-            if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
-            {
-                rabbit.Mandatory = true;
-            }
-        });
+        where T : class => RequestDeadline.Mandatory(request);
+
+    private static InvalidOperationException Unexpected(object answer) => new($"Unexpected response {answer.GetType().Name} to an erasure.");
 
     private static bool IsWellFormed(ReadOnlySpan<char> text)
     {

@@ -9,7 +9,8 @@ namespace SkillForge.Client;
 public static class SkillForgeClientRegistration
 {
     /// <summary>
-    /// Adds the request clients addressed to the worker's queues and the <see cref="SkillForgeClient"/>.
+    /// Adds the request clients addressed to the worker's queues, the <see cref="SkillForgeClient"/> and (for operators)
+    /// the <see cref="SkillForgeOperatorClient"/>.
     /// Call it inside <c>AddMassTransit(x => x.AddSkillForgeClient())</c>.
     /// </summary>
     public static IBusRegistrationConfigurator AddSkillForgeClient(this IBusRegistrationConfigurator bus)
@@ -17,6 +18,7 @@ public static class SkillForgeClientRegistration
         bus.AddRequestClient<ProcessChatTurn>(SkillForgeQueues.Address(SkillForgeQueues.ChatTurns));
         bus.AddRequestClient<GetSessionHistory>(SkillForgeQueues.Address(SkillForgeQueues.SessionHistory));
         bus.AddRequestClient<EraseSession>(SkillForgeQueues.Address(SkillForgeQueues.SessionErasure));
+        bus.AddRequestClient<EraseUser>(SkillForgeQueues.Address(SkillForgeQueues.SessionErasure));
         bus.AddRequestClient<ListUserSessions>(SkillForgeQueues.Address(SkillForgeQueues.UserSessions));
         bus.AddRequestClient<ExportSession>(SkillForgeQueues.Address(SkillForgeQueues.SessionExport));
         bus.AddRequestClient<ListSessions>(SkillForgeQueues.Address(SkillForgeQueues.Operations));
@@ -25,6 +27,7 @@ public static class SkillForgeClientRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         bus.AddScoped<SkillForgeClient>();
+        bus.AddScoped<SkillForgeOperatorClient>();
         return bus;
     }
 }

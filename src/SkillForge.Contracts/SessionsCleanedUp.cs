@@ -7,4 +7,8 @@ public sealed record SessionsCleanedUp(
     int MarkedAbandoned,
     int DeletedSessions,
     long DeletedMessages,
-    TimeSpan Duration);
+    TimeSpan Duration)
+{
+    /// <summary>Sessions past their retention that a legal hold kept from the purge.</summary>
+    public int KeptByHold { get; init; }
+}

@@ -24,10 +24,18 @@ internal static partial class WorkerLog
         Message = "Session {TenantId}/{SessionId} erased: existed={Existed} messages={MessagesDeleted} queued copies={QueueCopies}")]
     public static partial void SessionErased(ILogger logger, string tenantId, string sessionId, bool existed, int messagesDeleted, int queueCopies);
 
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Information,
+        Message = "A user's sessions in tenant {TenantId} erased: sessions={SessionsErased} messages={MessagesDeleted} queued copies={QueueCopies}")]
+    public static partial void UserErased(ILogger logger, string tenantId, int sessionsErased, long messagesDeleted, int queueCopies);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning,
+        Message = "A user's erasure in tenant {TenantId} was refused: a legal hold covers the user or one of their sessions ({ErasedBefore} sessions erased before the hold was found)")]
+    public static partial void UserErasureRefused(ILogger logger, string tenantId, int erasedBefore);
+
     [LoggerMessage(EventId = 2020, Level = LogLevel.Information,
-        Message = "Cleanup as of {AsOf:o} (dry run: {DryRun}): {MarkedAbandoned} marked abandoned, {DeletedSessions} sessions and {DeletedMessages} messages deleted, {DeletedAuditLines} audit lines past retention deleted in {ElapsedMs:F0} ms")]
+        Message = "Cleanup as of {AsOf:o} (dry run: {DryRun}): {MarkedAbandoned} marked abandoned, {DeletedSessions} sessions and {DeletedMessages} messages deleted, {DeletedAuditLines} audit lines past retention deleted, {KeptByHold} sessions kept by a legal hold, in {ElapsedMs:F0} ms")]
     public static partial void CleanupFinished(ILogger logger, DateTimeOffset asOf, bool dryRun, int markedAbandoned, int deletedSessions,
-        long deletedMessages, long deletedAuditLines, double elapsedMs);
+        long deletedMessages, long deletedAuditLines, int keptByHold, double elapsedMs);
 
     [LoggerMessage(EventId = 2021, Level = LogLevel.Information, Message = "Cleanup tick {Tick:o} claimed; CleanupSessions sent")]
     public static partial void CleanupScheduled(ILogger logger, DateTimeOffset tick);

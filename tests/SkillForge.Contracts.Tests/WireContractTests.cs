@@ -31,6 +31,9 @@ public sealed class WireContractTests
         { typeof(ExportSession), "string TenantId, string SessionId" },
         { typeof(SessionExport), "string TenantId, string SessionId, string? UserId, string State, string Status, string? SkillName, string? SkillDescription, string? SkillMd, string Context, int MessageCount, DateTimeOffset CreatedAt, DateTimeOffset LastActivityAt, DateTimeOffset? CompletedAt, DateTimeOffset? AbandonedAt, IReadOnlyList<SessionEvent> Events" },
         { typeof(SessionEvent), "string Kind, string? From, string? To, DateTimeOffset At" },
+        { typeof(EraseUser), "string TenantId, string UserId, string? Reason" },
+        { typeof(UserErased), "string TenantId, string UserId, int SessionsErased, long MessagesDeleted" },
+        { typeof(ErasureRefused), "string TenantId, string? SessionId, string? UserId, string Code, string Reason" },
     };
 
     /// <summary>Fields added after a message shipped: optional properties, so neither old senders nor old readers break.</summary>
@@ -38,6 +41,8 @@ public sealed class WireContractTests
     {
         { typeof(SessionHistory), "string? UserId" },
         { typeof(SessionErased), "int CopiesDeleted" },
+        { typeof(SessionsCleanedUp), "int KeptByHold" },
+        { typeof(UserErased), "int CopiesDeleted" },
     };
 
     [Theory]
@@ -59,6 +64,18 @@ public sealed class WireContractTests
         { typeof(SessionListItem), "string SessionId, string State, string Status, string? SkillName, long Version, int MessageCount, DateTimeOffset LastActivityAt" },
         { typeof(ListSessionsRejected), "string TenantId, string Code, string Reason" },
         { typeof(CleanupRefused), "DateTimeOffset AsOf, bool DryRun, string Code, string Reason" },
+        { typeof(PlaceLegalHold), "string TenantId, string? SessionId, string? UserId, string Reason, string PlacedBy" },
+        { typeof(ReleaseLegalHold), "string TenantId, string? SessionId, string? UserId, string ReleasedBy" },
+        { typeof(ListLegalHolds), "string? TenantId, bool IncludeReleased" },
+        { typeof(LegalHoldInfo), "long Id, string TenantId, string? SessionId, string? UserId, string Reason, string PlacedBy, DateTimeOffset PlacedAt, string? ReleasedBy, DateTimeOffset? ReleasedAt" },
+        { typeof(LegalHoldPlaced), "LegalHoldInfo Hold, bool PlacedNow" },
+        { typeof(LegalHoldReleased), "string TenantId, LegalHoldInfo? Hold" },
+        { typeof(LegalHoldList), "IReadOnlyList<LegalHoldInfo> Holds" },
+        { typeof(SetTenantRetention), "string TenantId, TimeSpan? AbandonAfterIdle, TimeSpan? DeleteCompletedAfter, TimeSpan? DeleteAbandonedAfter, TimeSpan? DeleteAuditAfter, string ChangedBy" },
+        { typeof(ClearTenantRetention), "string TenantId, string ChangedBy" },
+        { typeof(GetTenantRetention), "string TenantId" },
+        { typeof(TenantRetentionShown), "string TenantId, TimeSpan AbandonAfterIdle, TimeSpan DeleteCompletedAfter, TimeSpan DeleteAbandonedAfter, TimeSpan DeleteAuditAfter, bool Custom, string? ChangedBy, DateTimeOffset? ChangedAt" },
+        { typeof(OperatorRequestRejected), "string Code, string Reason" },
     };
 
     [Theory]

@@ -9,6 +9,18 @@ internal static class CliOptions
 
     public static Option<string> Session(bool required = true) => new("--session", "-s") { Description = "Session id", Required = required };
 
+    public static Option<string?> User() => new("--user", "-u") { Description = "User id (as the upstream service names its user)" };
+
+    /// <summary>A command validator: exactly one of two options (a session or a user, say) must be given.</summary>
+    public static void ExactlyOne<TA, TB>(System.CommandLine.Parsing.CommandResult result, Option<TA> a, Option<TB> b)
+    {
+        var (hasA, hasB) = (result.GetResult(a) is { Implicit: false }, result.GetResult(b) is { Implicit: false });
+        if (hasA == hasB)
+        {
+            result.AddError($"Give exactly one of {a.Name} and {b.Name}.");
+        }
+    }
+
     public static Option<bool> Json() => new("--json") { Description = "Machine-readable JSON output" };
 
     public static Option<bool> Yes() => new("--yes", "-y") { Description = "Do not ask for confirmation" };

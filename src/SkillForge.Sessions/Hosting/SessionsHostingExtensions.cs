@@ -47,6 +47,8 @@ public static class SessionsHostingExtensions
         builder.Services.AddSingleton<SchemaMigrator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CleanupRun>();
+        builder.Services.AddSingleton<LegalHoldStore>();
+        builder.Services.AddSingleton<TenantRetentionStore>();
         builder.Services.AddSingleton<CleanupTicks>();
         return builder;
     }

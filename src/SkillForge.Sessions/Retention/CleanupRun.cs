@@ -9,6 +9,8 @@ namespace SkillForge.Sessions.Retention;
 /// <summary>
 /// Applies the retention policy as of a moment: marks idle active sessions abandoned, purges closed sessions past
 /// retention with their messages, then deletes audit lines past theirs, in bounded batches of short transactions.
+/// Each tenant's own periods apply where it set them (in the same statements: a join, not a query per tenant), and
+/// nothing a legal hold covers is purged.
 /// A PostgreSQL advisory lock serialises runs across instances, so a second run on the same tick waits and then
 /// finds nothing to do; a crash mid-run loses only the current batch, which the next run picks up. Every batch that
 /// changed something, in each of the three phases, is followed by <see cref="RetentionPolicy.PauseBetweenBatches"/>.
@@ -24,25 +26,23 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
         CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var cutoffs = new Cutoffs(asOf.UtcDateTime, (asOf - _policy.AbandonAfterIdle).UtcDateTime,
-            (asOf - _policy.DeleteCompletedAfter).UtcDateTime, (asOf - _policy.DeleteAbandonedAfter).UtcDateTime,
-            (asOf - _policy.DeleteAuditAfter).UtcDateTime, _policy.BatchSize);
-
         await using var lockConnection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await lockConnection.ExecuteAsync(new CommandDefinition(CleanupSql.Lock, new { Key = CleanupLockKey }, cancellationToken: cancellationToken));
         try
         {
+            var cutoffs = await CutoffsAsync(lockConnection, asOf, cancellationToken);
             if (dryRun)
             {
                 var counts = await lockConnection.QuerySingleAsync<DryRunCounts>(new CommandDefinition(CleanupSql.DryRunCounts, cutoffs, cancellationToken: cancellationToken));
                 return new CleanupReport(asOf, true, counts.MarkedAbandoned, counts.DeletedSessions, counts.DeletedMessages, counts.DeletedAuditLines,
-                    Stopwatch.GetElapsedTime(started));
+                    Stopwatch.GetElapsedTime(started)) { KeptByHold = counts.KeptByHold };
             }
 
             var abandoned = await AbandonIdleAsync(cutoffs, evict, cancellationToken);
             var (sessions, messages) = await PurgeExpiredAsync(cutoffs, evict, cancellationToken);
+            var keptByHold = await lockConnection.QuerySingleAsync<int>(new CommandDefinition(CleanupSql.KeptByHold, cutoffs, cancellationToken: cancellationToken));
             var auditLines = await PurgeAuditAsync(cutoffs, cancellationToken);
-            return new CleanupReport(asOf, false, abandoned, sessions, messages, auditLines, Stopwatch.GetElapsedTime(started));
+            return new CleanupReport(asOf, false, abandoned, sessions, messages, auditLines, Stopwatch.GetElapsedTime(started)) { KeptByHold = keptByHold };
         }
         finally
         {
@@ -129,9 +129,31 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
     private Task PauseAsync(CancellationToken cancellationToken) =>
         _policy.PauseBetweenBatches > TimeSpan.Zero ? Task.Delay(_policy.PauseBetweenBatches, clock, cancellationToken) : Task.CompletedTask;
 
-    /// <summary>The run's moment and its cutoffs, as Dapper parameters (UTC).</summary>
+    /// <summary>
+    /// The run's cutoffs: the product's periods, and for each the latest cutoff of any tenant (from the shortest period
+    /// any tenant set, or the product's when that is shorter), which bounds the scans. One query, whatever the number of tenants.
+    /// </summary>
+    private async Task<Cutoffs> CutoffsAsync(NpgsqlConnection connection, DateTimeOffset asOf, CancellationToken cancellationToken)
+    {
+        var shortest = await connection.QuerySingleAsync<ShortestPeriods>(new CommandDefinition(CleanupSql.ShortestTenantPeriods, cancellationToken: cancellationToken));
+        DateTime Latest(TimeSpan product, TimeSpan? tenants) => (asOf - (tenants < product ? tenants.Value : product)).UtcDateTime;
+        return new Cutoffs(asOf.UtcDateTime,
+            Latest(_policy.AbandonAfterIdle, shortest.AbandonAfterIdle), Latest(_policy.DeleteCompletedAfter, shortest.DeleteCompletedAfter),
+            Latest(_policy.DeleteAbandonedAfter, shortest.DeleteAbandonedAfter), Latest(_policy.DeleteAuditAfter, shortest.DeleteAuditAfter),
+            _policy.AbandonAfterIdle, _policy.DeleteCompletedAfter, _policy.DeleteAbandonedAfter, _policy.DeleteAuditAfter, _policy.BatchSize);
+    }
+
+    /// <summary>The run's moment, the latest cutoffs and the product's periods, as Dapper parameters (UTC).</summary>
     private sealed record Cutoffs(DateTime AsOf, DateTime IdleCutoff, DateTime CompletedCutoff, DateTime AbandonedCutoff, DateTime AuditCutoff,
-        int BatchSize);
+        TimeSpan AbandonAfterIdle, TimeSpan DeleteCompletedAfter, TimeSpan DeleteAbandonedAfter, TimeSpan DeleteAuditAfter, int BatchSize);
+
+    private sealed class ShortestPeriods
+    {
+        public TimeSpan? AbandonAfterIdle { get; init; }
+        public TimeSpan? DeleteCompletedAfter { get; init; }
+        public TimeSpan? DeleteAbandonedAfter { get; init; }
+        public TimeSpan? DeleteAuditAfter { get; init; }
+    }
 
     private class SessionKeyRow
     {
@@ -152,5 +174,6 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
         public int DeletedSessions { get; init; }
         public long DeletedMessages { get; init; }
         public long DeletedAuditLines { get; init; }
+        public int KeptByHold { get; init; }
     }
 }

@@ -55,6 +55,16 @@ public static class SessionInputRules
         ValidateText(userId, MaxUserIdLength, "UserId");
     }
 
+    /// <summary>An operator's words kept in a record (a hold's reason, who acted): 1–<paramref name="maxLength"/> characters, no control characters.</summary>
+    public static void ValidateOperatorText(string? text, int maxLength, string name)
+    {
+        ValidateText(text, maxLength, name);
+        if (text!.Any(char.IsControl))
+        {
+            throw new InvalidSessionInputException(InvalidSessionInputException.InvalidRequest, $"{name} must not contain control characters.");
+        }
+    }
+
     public static void ValidateText(string? text, int maxLength, string name = "Text")
     {
         if (string.IsNullOrEmpty(text))

@@ -161,26 +161,81 @@ internal static class SessionSql
         """;
 
     /// <summary>
-    /// Turns first (they reference the row), then the row, with one audit line saying an erasure happened: ids,
+    /// First, whether a legal hold in force covers the session (on it, on its user, on its tenant), unless this request
+    /// erased it already: the answer is kept for the transaction (a hold placed during the batch cannot make it half
+    /// an erasure), and a held session is left whole, with an audit line saying the erasure was refused. Otherwise
+    /// turns (they reference the row), then the row, with one audit line saying an erasure happened: ids,
     /// time, message count, the status the session had (none: it did not exist), the operator's reason and the
     /// request's id; no content. Last, what all of this request's attempts erased (its audit lines, this one's too),
     /// for a request delivered again after its commit. One implicit transaction: all or nothing.
     /// </summary>
     public const string Erase = SetTenant + """
-        WITH gone AS (DELETE FROM turns WHERE tenant_id = @TenantId AND session_id = @SessionId RETURNING 1),
+        SELECT set_config('skillforge.erasure_held', (
+            EXISTS (SELECT 1 FROM legal_holds h
+                     WHERE h.tenant_id = @TenantId AND h.released_at IS NULL
+                       AND (h.session_id = @SessionId OR (h.session_id IS NULL AND h.user_id IS NULL)
+                            OR h.user_id = (SELECT user_id FROM sessions WHERE tenant_id = @TenantId AND session_id = @SessionId)))
+            AND NOT EXISTS (SELECT 1 FROM session_audit
+                             WHERE tenant_id = @TenantId AND session_id = @SessionId AND event = 'erased' AND request_id = @RequestId)
+            )::text, true)::boolean;
+        WITH refused AS (
+            INSERT INTO session_audit (tenant_id, session_id, event, from_value, to_value, occurred_at, request_id)
+            SELECT @TenantId, @SessionId, 'erasure_refused',
+                   (SELECT status FROM sessions WHERE tenant_id = @TenantId AND session_id = @SessionId), 'legal_hold', @At, @RequestId
+             WHERE current_setting('skillforge.erasure_held')::boolean
+            RETURNING 1
+        )
+        SELECT count(*) FROM refused;
+        WITH gone AS (
+            DELETE FROM turns WHERE tenant_id = @TenantId AND session_id = @SessionId
+               AND NOT current_setting('skillforge.erasure_held')::boolean
+            RETURNING 1
+        ),
         audited AS (
             INSERT INTO session_audit (tenant_id, session_id, event, from_value, to_value, count, occurred_at, request_id)
             SELECT @TenantId, @SessionId, 'erased',
                    (SELECT status FROM sessions WHERE tenant_id = @TenantId AND session_id = @SessionId), @Reason,
                    2 * count(*), @At, @RequestId
               FROM gone
+            HAVING NOT current_setting('skillforge.erasure_held')::boolean
             RETURNING count
         )
         SELECT count::int FROM audited;
-        WITH gone AS (DELETE FROM sessions WHERE tenant_id = @TenantId AND session_id = @SessionId RETURNING 1)
+        WITH gone AS (
+            DELETE FROM sessions WHERE tenant_id = @TenantId AND session_id = @SessionId
+               AND NOT current_setting('skillforge.erasure_held')::boolean
+            RETURNING 1
+        )
         SELECT count(*)::int FROM gone;
         SELECT COALESCE(bool_or(from_value IS NOT NULL), false) AS Existed, COALESCE(sum(count), 0)::int AS MessagesDeleted
           FROM session_audit
          WHERE tenant_id = @TenantId AND session_id = @SessionId AND event = 'erased' AND request_id = @RequestId;
+        """;
+
+    /// <summary>
+    /// Whether a hold in force covers the user (on the user, on the tenant, or on one of the user's sessions), then
+    /// the next batch of the user's session ids after <c>@After</c>, in id order.
+    /// </summary>
+    public const string UserErasureBatch = SetTenant + """
+        SELECT EXISTS (SELECT 1 FROM legal_holds h
+                        WHERE h.tenant_id = @TenantId AND h.released_at IS NULL
+                          AND ((h.session_id IS NULL AND h.user_id IS NULL) OR h.user_id = @UserId
+                               OR h.session_id IN (SELECT session_id FROM sessions WHERE tenant_id = @TenantId AND user_id = @UserId)));
+        SELECT session_id FROM sessions
+         WHERE tenant_id = @TenantId AND user_id = @UserId AND session_id > @After
+         ORDER BY session_id
+         LIMIT @Limit;
+        """;
+
+    /// <summary>What one user erasure request erased over all its attempts: sessions that existed, and their messages.</summary>
+    public const string UserErasureTotals = SetTenant + """
+        SELECT count(*) FILTER (WHERE from_value IS NOT NULL)::int AS SessionsErased, COALESCE(sum(count), 0)::bigint AS MessagesDeleted
+          FROM session_audit
+         WHERE tenant_id = @TenantId AND event = 'erased' AND request_id = @RequestId;
+        """;
+
+    public const string UserErasureRefused = SetTenant + """
+        INSERT INTO session_audit (tenant_id, session_ids, event, from_value, to_value, occurred_at, request_id)
+        VALUES (@TenantId, ARRAY[]::text[], 'erasure_refused', 'user', 'legal_hold', @At, @RequestId);
         """;
 }

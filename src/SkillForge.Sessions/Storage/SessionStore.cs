@@ -268,7 +268,8 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
 
     /// <summary>
     /// Deletes the session's turns and row; the audit keeps only that it happened, by which request, and the reason as
-    /// a code (<see cref="ErasureReasons"/>).
+    /// a code (<see cref="ErasureReasons"/>). A session a legal hold covers is left whole (<see cref="ErasureResult.IsHeld"/>),
+    /// and the refusal audited.
     /// </summary>
     /// <param name="requestId">
     /// The request's id, the same on each delivery of it: an attempt that finds nothing left (the request's first
@@ -281,11 +282,57 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         using var results = await TenantBatchAsync(connection, SessionSql.Erase,
             new { key.TenantId, key.SessionId, Reason = ErasureReasons.ToCode(reason), At = at.UtcDateTime, RequestId = requestId }, cancellationToken);
-        var messagesDeleted = await results.ReadSingleAsync<int>();
+        if (await results.ReadSingleAsync<bool>())
+        {
+            return ErasureResult.Held;
+        }
+        await results.ReadSingleAsync<long>(); // the refusal's audit line: none, as it was not held
+        var messagesDeleted = await results.ReadSingleOrDefaultAsync<int>();
         var removedNow = await results.ReadSingleAsync<int>() > 0;
         var request = await results.ReadSingleAsync<(bool Existed, int MessagesDeleted)>();
         return requestId is null
             ? new ErasureResult(removedNow, messagesDeleted, removedNow)
             : new ErasureResult(request.Existed, request.MessagesDeleted, removedNow);
+    }
+
+    public const int UserErasureBatchSize = 100;
+
+    /// <summary>
+    /// Whether a legal hold covers the user or any of their sessions, and the next <see cref="UserErasureBatchSize"/>
+    /// of the user's session ids after <paramref name="afterSessionId"/> (in id order; "" for the first batch).
+    /// </summary>
+    public async Task<(bool Held, IReadOnlyList<string> SessionIds)> UserSessionsToEraseAsync(string tenantId, string userId, string afterSessionId,
+        CancellationToken cancellationToken)
+    {
+        ValidateUser(tenantId, userId);
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        using var results = await TenantBatchAsync(connection, SessionSql.UserErasureBatch,
+            new { TenantId = tenantId, UserId = userId, After = afterSessionId, Limit = UserErasureBatchSize }, cancellationToken);
+        var held = await results.ReadSingleAsync<bool>();
+        return (held, (await results.ReadAsync<string>()).ToList());
+    }
+
+    /// <summary>What every attempt of one user erasure request erased: the sessions that existed and their messages.</summary>
+    public async Task<(int SessionsErased, long MessagesDeleted)> UserErasureTotalsAsync(string tenantId, Guid requestId, CancellationToken cancellationToken)
+    {
+        SessionInputRules.ValidateId(tenantId, "TenantId");
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        using var results = await TenantBatchAsync(connection, SessionSql.UserErasureTotals, new { TenantId = tenantId, RequestId = requestId }, cancellationToken);
+        return await results.ReadSingleAsync<(int, long)>();
+    }
+
+    /// <summary>Audits a user erasure refused for a legal hold (one line under the tenant, naming the request).</summary>
+    public async Task RecordUserErasureRefusedAsync(string tenantId, string userId, Guid requestId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ValidateUser(tenantId, userId);
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        using var _ = await TenantBatchAsync(connection, SessionSql.UserErasureRefused,
+            new { TenantId = tenantId, RequestId = requestId, At = at.UtcDateTime }, cancellationToken);
+    }
+
+    private static void ValidateUser(string tenantId, string userId)
+    {
+        SessionInputRules.ValidateId(tenantId, "TenantId");
+        SessionInputRules.ValidateUserId(userId ?? throw new InvalidSessionInputException(InvalidSessionInputException.InvalidRequest, "UserId is required."));
     }
 }

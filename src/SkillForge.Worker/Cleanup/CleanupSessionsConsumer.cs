@@ -39,13 +39,13 @@ public sealed class CleanupSessionsConsumer(CleanupRun cleanup, SessionCache cac
         }
         var report = await cleanup.RunAsync(asOf, context.Message.DryRun, keys => EvictAsync(keys), context.CancellationToken);
         WorkerLog.CleanupFinished(logger, report.AsOf, report.DryRun, report.MarkedAbandoned, report.DeletedSessions, report.DeletedMessages,
-            report.DeletedAuditLines, report.Duration.TotalMilliseconds);
+            report.DeletedAuditLines, report.KeptByHold, report.Duration.TotalMilliseconds);
         if (!report.DryRun)
         {
             metrics.Cleanup(report.MarkedAbandoned, report.DeletedSessions, report.DeletedAuditLines, report.Duration);
         }
         await sends.WithinAsync(context.Publish(new SessionsCleanedUp(report.AsOf, report.DryRun, report.MarkedAbandoned, report.DeletedSessions,
-            report.DeletedMessages, report.Duration)), "the cleanup report");
+            report.DeletedMessages, report.Duration) { KeptByHold = report.KeptByHold }), "the cleanup report");
     }
 
     // Best effort: the closed sessions' entries are past their sliding TTL in all but freak cases, and a turn

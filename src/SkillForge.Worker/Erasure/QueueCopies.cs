@@ -30,8 +30,8 @@ public sealed class QueueCopies(IOptions<RabbitMqOptions> options) : IAsyncDispo
     private readonly SemaphoreSlim _walk = new(1, 1);
     private IConnection? _connection;
 
-    /// <summary>How many of the session's messages were removed from those queues.</summary>
-    public async Task<int> RemoveAsync(SessionKey key, CancellationToken cancellationToken)
+    /// <summary>How many messages of these sessions were removed from those queues (each queue walked once for all of them).</summary>
+    public async Task<int> RemoveAsync(IReadOnlySet<SessionKey> keys, CancellationToken cancellationToken)
     {
         await _walk.WaitAsync(cancellationToken);
         try
@@ -39,7 +39,7 @@ public sealed class QueueCopies(IOptions<RabbitMqOptions> options) : IAsyncDispo
             var removed = 0;
             foreach (var queue in Queues)
             {
-                removed += await RemoveFromAsync(await ConnectAsync(cancellationToken), queue, key, cancellationToken);
+                removed += await RemoveFromAsync(await ConnectAsync(cancellationToken), queue, keys, cancellationToken);
             }
             return removed;
         }
@@ -49,7 +49,7 @@ public sealed class QueueCopies(IOptions<RabbitMqOptions> options) : IAsyncDispo
         }
     }
 
-    private static async Task<int> RemoveFromAsync(IConnection connection, string queue, SessionKey key, CancellationToken cancellationToken)
+    private static async Task<int> RemoveFromAsync(IConnection connection, string queue, IReadOnlySet<SessionKey> keys, CancellationToken cancellationToken)
     {
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(
             publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
@@ -73,7 +73,7 @@ public sealed class QueueCopies(IOptions<RabbitMqOptions> options) : IAsyncDispo
         var removed = 0;
         for (var i = 0; i < waiting && await channel.BasicGetAsync(queue, autoAck: false, cancellationToken) is { } message; i++)
         {
-            if (Names(message.Body, key))
+            if (Names(message.Body) is { } named && keys.Contains(named))
             {
                 removed++;
             }
@@ -89,24 +89,26 @@ public sealed class QueueCopies(IOptions<RabbitMqOptions> options) : IAsyncDispo
         return removed;
     }
 
-    /// <summary>Whether a MassTransit envelope's message names the session: a request's ids, or a queued write's key.</summary>
-    internal static bool Names(ReadOnlyMemory<byte> body, SessionKey key)
+    /// <summary>The session a MassTransit envelope's message names (a request's ids, or a queued write's key), or null.</summary>
+    internal static SessionKey? Names(ReadOnlyMemory<byte> body)
     {
         try
         {
             using var document = JsonDocument.Parse(body);
             if (!document.RootElement.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.Object)
             {
-                return false;
+                return null;
             }
             var ids = message.TryGetProperty("turn", out var turn) && turn.ValueKind == JsonValueKind.Object && turn.TryGetProperty("key", out var k) ? k : message;
             return ids.ValueKind == JsonValueKind.Object
-                && ids.TryGetProperty("tenantId", out var tenant) && tenant.ValueKind == JsonValueKind.String && tenant.GetString() == key.TenantId
-                && ids.TryGetProperty("sessionId", out var session) && session.ValueKind == JsonValueKind.String && session.GetString() == key.SessionId;
+                && ids.TryGetProperty("tenantId", out var tenant) && tenant.ValueKind == JsonValueKind.String
+                && ids.TryGetProperty("sessionId", out var session) && session.ValueKind == JsonValueKind.String
+                ? new SessionKey(tenant.GetString()!, session.GetString()!)
+                : null;
         }
         catch (JsonException)
         {
-            return false; // not a MassTransit envelope (a poison message): it names no session
+            return null; // not a MassTransit envelope (a poison message): it names no session
         }
     }
 

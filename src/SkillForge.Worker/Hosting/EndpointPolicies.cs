@@ -3,10 +3,25 @@ using SkillForge.Contracts.Queues;
 
 namespace SkillForge.Worker.Hosting;
 
-/// <summary>Transport settings every skillforge endpoint shares.</summary>
+/// <summary>Transport settings and the retry every skillforge endpoint shares.</summary>
 internal static class EndpointPolicies
 {
-    public static void Apply(IReceiveEndpointConfigurator endpoint, string queue, WorkerOptions options)
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReceiveEndpointConfigurator, object> Applied = new();
+
+    /// <summary>
+    /// Consumers that share a queue (the operator's requests) are configured on one endpoint, each in turn: the shared
+    /// settings and the retry go on it once, or every message would be retried inside a retry.
+    /// </summary>
+    public static void ApplyOnce(IReceiveEndpointConfigurator endpoint, string queue, WorkerOptions options)
+    {
+        if (Applied.TryAdd(endpoint, queue))
+        {
+            Apply(endpoint, queue, options);
+            endpoint.UseMessageRetry(TransientFaults.Configure);
+        }
+    }
+
+    private static void Apply(IReceiveEndpointConfigurator endpoint, string queue, WorkerOptions options)
     {
         // Quorum queues replicate across a RabbitMQ cluster and enforce the delivery limit of ops/rabbitmq's policy;
         // the in-memory test harness has no such notion. Either way, senders reach the queue through an exchange of

@@ -25,8 +25,7 @@ public abstract class SkillForgeConsumerDefinition<TConsumer> : ConsumerDefiniti
     protected sealed override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<TConsumer> consumerConfigurator, IRegistrationContext context)
     {
-        EndpointPolicies.Apply(endpointConfigurator, Queue, Options);
-        endpointConfigurator.UseMessageRetry(TransientFaults.Configure);
+        EndpointPolicies.ApplyOnce(endpointConfigurator, Queue, Options);
         Configure(endpointConfigurator, consumerConfigurator);
     }
 

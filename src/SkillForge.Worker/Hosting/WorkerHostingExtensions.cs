@@ -7,6 +7,7 @@ using SkillForge.Worker.Cleanup;
 using SkillForge.Worker.Erasure;
 using SkillForge.Worker.History;
 using SkillForge.Worker.Observability;
+using SkillForge.Worker.Retention;
 using SkillForge.Worker.Security;
 using SkillForge.Worker.WriteBehind;
 
@@ -98,7 +99,9 @@ public static class WorkerHostingExtensions
         bus.AddConsumer<ListUserSessionsConsumer, ListUserSessionsConsumerDefinition>();
         bus.AddConsumer<ExportSessionConsumer, ExportSessionConsumerDefinition>();
         bus.AddConsumer<ListSessionsConsumer, ListSessionsConsumerDefinition>();
-        bus.AddConsumer<EraseSessionConsumer, EraseSessionConsumerDefinition>();
+        bus.AddConsumer<LegalHoldsConsumer, LegalHoldsConsumerDefinition>();
+        bus.AddConsumer<TenantRetentionConsumer, TenantRetentionConsumerDefinition>();
+        bus.AddConsumer<ErasureConsumer, ErasureConsumerDefinition>();
         bus.AddConsumer<CleanupSessionsConsumer, CleanupSessionsConsumerDefinition>();
         bus.AddConsumer<PendingTurnWriteConsumer, PendingTurnWriteConsumerDefinition>();
         bus.AddConsumeObserver<FaultedMessageLogger>();

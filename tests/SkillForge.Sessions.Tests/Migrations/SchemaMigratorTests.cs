@@ -39,10 +39,10 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
         await using var connection = await _dataSource!.OpenConnectionAsync();
         var tables = (await connection.QueryAsync<string>(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")).ToList();
-        Assert.Equal(["cleanup_ticks", "refused_messages", "schema_history", "session_audit", "sessions", "turns"], tables);
+        Assert.Equal(["cleanup_ticks", "legal_holds", "refused_messages", "schema_history", "session_audit", "sessions", "tenant_retention", "turns"], tables);
         var rls = await connection.QueryAsync<string>(
             "SELECT relname FROM pg_class WHERE relrowsecurity AND relforcerowsecurity ORDER BY relname");
-        Assert.Equal(["session_audit", "sessions", "turns"], rls);
+        Assert.Equal(["legal_holds", "session_audit", "sessions", "tenant_retention", "turns"], rls);
         var views = await connection.QueryAsync<string>("SELECT viewname FROM pg_views WHERE schemaname = 'public'");
         Assert.Equal(["messages"], views);
     }

@@ -22,7 +22,7 @@ public sealed class EraseSessionConsumerTests : HarnessTests
         await Client.SendTurnAsync(tenant, session, "Name it secret-keeper");
         Assert.True(await TestRedis.Shared.GetDatabase().KeyExistsAsync(SessionCache.KeyOf(new SessionKey(tenant, session))));
 
-        var erased = await Client.EraseAsync(tenant, session, "user asked");
+        var erased = (await Client.EraseAsync(tenant, session, "user asked")).Erased!;
 
         Assert.True(erased.Existed);
         Assert.Equal(4, erased.MessagesDeleted);
@@ -45,7 +45,7 @@ public sealed class EraseSessionConsumerTests : HarnessTests
         var old = new ProcessChatTurn(tenant, session, Guid.NewGuid(), "I want a skill about my secret project", null, DateTimeOffset.UtcNow);
         Assert.True((await Client.SendTurnAsync(old)).IsReplied);
         await Task.Delay(10);
-        Assert.True((await Client.EraseAsync(tenant, session, "user request")).Existed);
+        Assert.True((await Client.EraseAsync(tenant, session, "user request")).Erased!.Existed);
 
         // As a redrive from _error or a late resend would bring it: the same message, sent before the erasure.
         var redriven = await Client.SendTurnAsync(old with { TurnId = Guid.NewGuid() });
@@ -72,7 +72,7 @@ public sealed class EraseSessionConsumerTests : HarnessTests
 
         // An erasure removes the cache entry before and after its commit: the connection is lost with the second.
         redis.DropOnceAt(System.Text.Encoding.UTF8.GetBytes(SessionCache.KeyOf(key)), occurrence: 2);
-        var erased = await host.Client.EraseAsync(key.TenantId, key.SessionId, "user request").WaitAsync(TimeSpan.FromSeconds(30));
+        var erased = (await host.Client.EraseAsync(key.TenantId, key.SessionId, "user request").WaitAsync(TimeSpan.FromSeconds(30))).Erased!;
 
         Assert.Equal(1, redis.Dropped);
         Assert.True(erased.Existed); // the retry found nothing left; the answer is what the first attempt erased
@@ -119,9 +119,9 @@ public sealed class EraseSessionConsumerTests : HarnessTests
         var session = TestIds.Session();
         await Client.SendTurnAsync(tenant, session, "I want a skill that formats SQL");
 
-        var unknown = await Client.EraseAsync(tenant, TestIds.Session());
-        var foreign = await Client.EraseAsync(TestIds.Tenant(), session);
-        var invalid = await Client.EraseAsync(tenant, "bad id!");
+        var unknown = (await Client.EraseAsync(tenant, TestIds.Session())).Erased!;
+        var foreign = (await Client.EraseAsync(TestIds.Tenant(), session)).Erased!;
+        var invalid = (await Client.EraseAsync(tenant, "bad id!")).Erased!;
 
         Assert.All([unknown, foreign, invalid], e => Assert.Equal((false, 0), (e.Existed, e.MessagesDeleted)));
         Assert.Equal(2, (await Client.GetHistoryAsync(tenant, session)).History!.Messages.Count);

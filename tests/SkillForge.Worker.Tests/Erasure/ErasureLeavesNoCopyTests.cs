@@ -39,7 +39,7 @@ public sealed class ErasureLeavesNoCopyTests
             }
         }
 
-        var erased = await client.EraseAsync(key.TenantId, key.SessionId, "user request");
+        var erased = (await client.EraseAsync(key.TenantId, key.SessionId, "user request")).Erased!;
 
         Assert.True(erased.Existed);
         Assert.Equal(QueueCopies.Queues.Count, erased.CopiesDeleted);

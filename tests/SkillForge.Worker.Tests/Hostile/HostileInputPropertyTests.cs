@@ -81,7 +81,7 @@ public sealed class HostileInputPropertyTests : HarnessTests
             Assert.True(turn.IsReplied, turn.Rejected?.Reason);
 
             var history = await Client.GetHistoryAsync(intruder, session);
-            var erased = await Client.EraseAsync(intruder, session, "not yours");
+            var erased = (await Client.EraseAsync(intruder, session, "not yours")).Erased!;
             var hijack = await Client.SendTurnAsync(intruder, session, "and now mine");
 
             Assert.False(history.Found);
@@ -99,7 +99,7 @@ public sealed class HostileInputPropertyTests : HarnessTests
         await Gen.Select(Id, Id, Gen.Int[-5, 2000], Gen.Long[-3, 10].Nullable()).SampleAsync(async (tenant, session, limit, before) =>
         {
             var history = await Client.GetHistoryAsync(Own(tenant), session, limit, before);
-            var erased = await Client.EraseAsync(Own(tenant), session, "property test");
+            var erased = (await Client.EraseAsync(Own(tenant), session, "property test")).Erased!;
 
             Assert.False(history.Found);
             Assert.False(erased.Existed);

@@ -83,7 +83,7 @@ public sealed class StuckReplyTests
         SessionErased erased;
         try
         {
-            erased = await host.Client.EraseAsync(tenant, session, "user request").WaitAsync(TimeSpan.FromSeconds(20));
+            erased = (await host.Client.EraseAsync(tenant, session, "user request").WaitAsync(TimeSpan.FromSeconds(20))).Erased!;
         }
         finally
         {

@@ -8,6 +8,7 @@ using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using SkillForge.Client;
 using SkillForge.Contracts;
+using SkillForge.Contracts.Operations;
 using SkillForge.Contracts.Queues;
 using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
@@ -40,6 +41,8 @@ public sealed class BrokerAttackTests(RealWorkerFixture fixture) : IClassFixture
         { SkillForgeQueues.Cleanup, "SkillForge.Contracts:CleanupSessions" },
         { SkillForgeQueues.InboundExchange("skillforge-pending-writes"), "SkillForge.Worker.WriteBehind:PendingTurnWrite" },
         { SkillForgeQueues.InboundExchange(SkillForgeQueues.Operations), "SkillForge.Contracts.Operations:ListSessions" },
+        { SkillForgeQueues.InboundExchange(SkillForgeQueues.Operations), "SkillForge.Contracts.Operations:ReleaseLegalHold" },
+        { SkillForgeQueues.InboundExchange(SkillForgeQueues.Operations), "SkillForge.Contracts.Operations:SetTenantRetention" },
         { SkillForgeQueues.ChatTurns, "SkillForge.Contracts:ProcessChatTurn" },
     };
 
@@ -117,6 +120,32 @@ public sealed class BrokerAttackTests(RealWorkerFixture fixture) : IClassFixture
 
         Assert.Equal((SenderCheck.UntrustedSender, admin.Name), await Eventually.ReadAsync(() => RefusalAsync(messageId), r => r.Reason is not null, CleanupQueueWait));
         await AssertUnchangedAsync(before);
+    }
+
+    [Fact]
+    public async Task Should_drop_and_audit_a_hold_release_or_retention_change_from_a_user_that_is_not_the_operator()
+    {
+        var admin = new BrokerUser(TestServers.RabbitMqAdminUsername, TestServers.RabbitMqAdminPassword);
+        var tenant = TestIds.Tenant();
+        var operations = SkillForgeQueues.InboundExchange(SkillForgeQueues.Operations);
+        using var operatorBus = await RealWorker.StartUpstreamAsync(user: TestServers.RabbitMqOperator);
+        var operatorClient = operatorBus.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeOperatorClient>();
+        var (placed, _) = await operatorClient.PlaceHoldAsync(new PlaceLegalHold(tenant, null, null, "case 1", "alice"));
+        var (release, retention) = (Guid.NewGuid(), Guid.NewGuid());
+
+        await WithChannelAsync(admin, async channel =>
+        {
+            await PublishAsync(channel, operations, "SkillForge.Contracts.Operations:ReleaseLegalHold",
+                new { tenantId = tenant, releasedBy = "mallory" }, userId: admin.Name, release);
+            await PublishAsync(channel, operations, "SkillForge.Contracts.Operations:SetTenantRetention",
+                new { tenantId = tenant, deleteCompletedAfter = "1.00:00:00", changedBy = "mallory" }, userId: admin.Name, retention);
+        });
+
+        Assert.Equal((SenderCheck.UntrustedSender, admin.Name), await Eventually.ReadAsync(() => RefusalAsync(release), r => r.Reason is not null));
+        Assert.Equal((SenderCheck.UntrustedSender, admin.Name), await Eventually.ReadAsync(() => RefusalAsync(retention), r => r.Reason is not null));
+        Assert.Equal([placed!.Hold.Id], (await operatorClient.ListHoldsAsync(tenant)).Holds.Select(h => h.Id));
+        Assert.False((await operatorClient.GetRetentionAsync(tenant)).Retention!.Custom);
+        await operatorClient.ReleaseHoldAsync(new ReleaseLegalHold(tenant, null, null, "alice"));
     }
 
     [Fact]
