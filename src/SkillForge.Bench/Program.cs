@@ -1,6 +1,6 @@
 using SkillForge.Bench;
 
-// ops/dev.sh bench cleanup|turns|fairness: each scenario prints its figures and writes them to docs/.
+// ops/dev.sh bench cleanup|turns|fairness|export: each scenario prints its figures and writes them to docs/.
 var scenario = args.FirstOrDefault() ?? "cleanup";
 return scenario switch
 {
@@ -8,6 +8,7 @@ return scenario switch
     "turns" => await PerformanceBenchmark.RunAsync(args.Skip(1).ToArray()),
     "chaos" => await ChaosSuite.RunAsync(args.Skip(1).ToArray()),
     "fairness" => await FairnessBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "export" => await ExportBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -16,6 +17,7 @@ static int Usage()
     Console.Error.WriteLine("usage: SkillForge.Bench cleanup [--sessions N] [--messages-per-session M] [--batch B] [--pause-ms P] [--rounds R] [--turn-rates T1,T2] [--through-worker]");
     Console.Error.WriteLine("       SkillForge.Bench chaos [scenario] [--long]");
     Console.Error.WriteLine("       SkillForge.Bench fairness   (build the worker first: dotnet build -c Release src/SkillForge.Worker)");
+    Console.Error.WriteLine("       SkillForge.Bench export     (build the worker first: dotnet build -c Release src/SkillForge.Worker)");
     Console.Error.WriteLine("       SkillForge.Bench turns [--seconds S] [--soak-minutes M]   (build the worker first: dotnet build -c Release src/SkillForge.Worker)");
     return 2;
 }

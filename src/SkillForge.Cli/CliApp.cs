@@ -19,6 +19,7 @@ public static class CliApp
             EraseCommand.Create(environment),
             HoldCommand.Create(environment),
             RetentionCommand.Create(environment),
+            ExportCommand.Create(environment),
             CleanupCommand.Create(environment),
             MigrateCommand.Create(environment),
             RedriveCommand.Create(environment),

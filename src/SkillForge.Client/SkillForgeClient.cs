@@ -92,6 +92,70 @@ public sealed class SkillForgeClient(
         return response.Is(out Response<SessionExport>? found) ? found!.Message : null;
     }
 
+    /// <summary>
+    /// A session with all its messages, or null when it does not exist. The messages are read in pages backwards from
+    /// the last one the export counted, so the two agree even while turns arrive; no page is larger than the worker's
+    /// page limits allow, however long the conversation.
+    /// </summary>
+    public async Task<ExportedSession?> ExportSessionWithMessagesAsync(string tenantId, string sessionId, CancellationToken cancellationToken = default)
+    {
+        if (await ExportSessionAsync(tenantId, sessionId, cancellationToken) is not { } session)
+        {
+            return null;
+        }
+        var pages = new List<IReadOnlyList<SessionMessage>>();
+        long? before = session.MessageCount + 1L;
+        while (before > 1)
+        {
+            var page = await GetHistoryAsync(tenantId, sessionId, ExportPageSize, before, cancellationToken);
+            if (page.History is not { Messages.Count: > 0 } history)
+            {
+                break; // erased while we read: what was read is still this export's
+            }
+            pages.Add(history.Messages);
+            before = history.HasMore ? history.Messages[0].Seq : null;
+        }
+        pages.Reverse();
+        return new ExportedSession(session, pages.SelectMany(p => p).ToList());
+    }
+
+    /// <summary>Messages per history page of an export: the most a page may hold (the worker also caps its bytes).</summary>
+    public const int ExportPageSize = 1_000;
+
+    /// <summary>Every session of a user within the tenant, latest activity first (all pages of <see cref="ListUserSessionsAsync"/>).</summary>
+    public async Task<IReadOnlyList<UserSessionSummary>> ListAllUserSessionsAsync(string tenantId, string userId, CancellationToken cancellationToken = default)
+    {
+        var sessions = new List<UserSessionSummary>();
+        string? cursor = null;
+        do
+        {
+            var page = await ListUserSessionsAsync(tenantId, userId, cursor: cursor, limit: 200, cancellationToken: cancellationToken);
+            sessions.AddRange(page.Sessions);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+        return sessions;
+    }
+
+    /// <summary>
+    /// Everything held about a user within the tenant as one document: every session with all its messages. A session
+    /// erased while the export runs is left out. <paramref name="progress"/> hears of each session as it is read.
+    /// </summary>
+    public async Task<SkillForgeExport> ExportUserAsync(string tenantId, string userId, IProgress<ExportedSession>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var exported = new List<ExportedSession>();
+        foreach (var summary in await ListAllUserSessionsAsync(tenantId, userId, cancellationToken))
+        {
+            if (await ExportSessionWithMessagesAsync(tenantId, summary.SessionId, cancellationToken) is { } session)
+            {
+                exported.Add(session);
+                progress?.Report(session);
+            }
+        }
+        return new SkillForgeExport(SkillForgeExport.CurrentFormat, DateTimeOffset.UtcNow, tenantId, userId, exported);
+    }
+
     /// <summary>A page of one user's sessions within a tenant, latest activity first; pass <c>NextCursor</c> back for the next.</summary>
     public async Task<UserSessionList> ListUserSessionsAsync(string tenantId, string userId, string? status = null, string? cursor = null,
         int limit = 50, CancellationToken cancellationToken = default)
