@@ -26,6 +26,7 @@ public sealed class ExportCommandTests(RealWorkerFixture worker) : IClassFixture
         }
         await worker.Client.SendTurnAsync(tenant, open, "I want a skill that formats SQL \u001b[2J queries", userId: "ana@example.com");
         await worker.Client.SendTurnAsync(tenant, TestIds.Session(), "someone else's", userId: "bob@example.com");
+        await worker.Client.SendTurnAsync(TestIds.Tenant(), TestIds.Session(), "the same user id in another tenant", userId: "ana@example.com");
         var file = Path.Combine(Path.GetTempPath(), $"export-{Guid.NewGuid():N}.json");
 
         try

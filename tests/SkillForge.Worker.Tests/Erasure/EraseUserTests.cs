@@ -88,6 +88,38 @@ public sealed class EraseUserTests : HarnessTests
     }
 
     [Fact]
+    public async Task Should_leave_each_session_erased_or_fresh_never_half_when_turns_arrive_during_the_erasure()
+    {
+        var tenant = TestIds.Tenant();
+        var sessions = Enumerable.Range(0, 20).Select(_ => TestIds.Session()).ToList();
+        foreach (var session in sessions)
+        {
+            await Client.SendTurnAsync(tenant, session, "I want a skill that formats SQL", userId: "u-1");
+        }
+
+        var erasure = Client.EraseUserAsync(tenant, "u-1");
+        var turns = await Task.WhenAll(sessions.Select(session => Client.SendTurnAsync(tenant, session, $"late turn for {session}", userId: "u-1")));
+        await erasure;
+
+        for (var i = 0; i < sessions.Count; i++)
+        {
+            var history = (await Client.GetHistoryAsync(tenant, sessions[i])).History;
+            if (history is not null)
+            {
+                // Only a turn that came after the session's erasure may have left anything: a fresh session of that turn alone.
+                Assert.Equal((1L, 2), (history.Version, history.Messages.Count));
+                Assert.Equal($"late turn for {sessions[i]}", history.Messages[0].Content);
+                Assert.Equal(1, turns[i].Replied!.Version);
+            }
+            else
+            {
+                Assert.True(turns[i].Rejected?.Code == "session_erased" || turns[i].Replied?.Version == 2,
+                    $"{sessions[i]}: {turns[i].Rejected?.Code ?? $"v{turns[i].Replied?.Version}"} yet nothing is left");
+            }
+        }
+    }
+
+    [Fact]
     public async Task Should_answer_a_user_with_no_sessions_or_a_bad_id_with_nothing_erased()
     {
         var none = await Client.EraseUserAsync(TestIds.Tenant(), "nobody");

@@ -7,8 +7,8 @@ namespace SkillForge.Worker.Tests.Hostile;
 /// <summary>
 /// Issue 7's hostile input, property-based over every field of the requests, through the client and the in-memory
 /// bus (so serialisation is part of it) into the real handlers, PostgreSQL and Redis. Invariants: every request is
-/// answered (no fault, no endless retry), a rejected turn writes nothing, an accepted text round-trips exactly, and
-/// another tenant's ids find nothing.
+/// answered (no fault, no endless retry), a rejected turn writes nothing, an accepted text round-trips exactly,
+/// another tenant's ids find nothing, and a user's listing and erasure reach that user's sessions only.
 /// </summary>
 public sealed class HostileInputPropertyTests : HarnessTests
 {
@@ -104,6 +104,62 @@ public sealed class HostileInputPropertyTests : HarnessTests
             Assert.False(history.Found);
             Assert.False(erased.Existed);
         }, iter: 100, threads: 1);
+    }
+
+    /// <summary>User ids as upstream services might send them, and worse: e-mail addresses, control characters, NUL, too long.</summary>
+    private static readonly Gen<string?> UserId = Gen.Frequency(
+        (2, Gen.Const((string?)null)),
+        (4, ValidId.Select(id => (string?)$"{id}@example.com")),
+        (3, Gen.Select(ValidId, Nasty, (id, nasty) => (string?)(id + nasty))),
+        (1, Gen.Const((string?)"")),
+        (1, Gen.Int[255, 258].Select(n => (string?)new string('u', n))),
+        (1, Gen.Const((string?)"ana[2J")));
+
+    /// <summary>Cursors a listing never issued: none, garbage, nasty text, base64 of something else.</summary>
+    private static readonly Gen<string?> Cursor = Gen.Frequency(
+        (2, Gen.Const((string?)null)),
+        (2, Nasty.Select(n => (string?)n)),
+        (2, Gen.Char.Array[1, 60].Select(c => (string?)new string(c))),
+        (2, Gen.Select(Gen.Long[0, long.MaxValue], ValidId, (ticks, id) =>
+            (string?)Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{ticks}|{id}|{{\"x\":1}}")))));
+
+    [Fact]
+    public async Task Should_answer_hostile_user_ids_and_cursors_without_a_fault_and_list_and_erase_only_the_users_own()
+    {
+        await Gen.Select(ValidId, UserId, Cursor).SampleAsync(async (session, userId, cursor) =>
+        {
+            if (!IsWellFormed(userId ?? "") || !IsWellFormed(cursor ?? ""))
+            {
+                return; // no JSON message can carry a lone surrogate
+            }
+            var tenant = Own($"u{Interlocked.Increment(ref _samples)}");
+            var neighbour = await Client.SendTurnAsync(tenant, "neighbour", "I want a skill that formats SQL", userId: "someone-else");
+            Assert.True(neighbour.IsReplied);
+
+            var turn = await Client.SendTurnAsync(tenant, session, "I want a skill that formats SQL", userId: userId);
+            var stored = await CountAsync(tenant, session);
+            var listed = userId is null ? null : await Client.ListUserSessionsAsync(tenant, userId, cursor: cursor);
+            var erased = userId is null ? null : await Client.EraseUserAsync(tenant, userId, "property test");
+
+            if (turn.Rejected is { } rejected)
+            {
+                Assert.Equal("invalid_request", rejected.Code);
+                Assert.Equal((0L, 0L), stored);
+            }
+            else
+            {
+                Assert.Equal((1L, 2L), stored);
+            }
+            if (listed is not null)
+            {
+                Assert.All(listed.Sessions, s => Assert.Equal(session, s.SessionId)); // never the neighbour's
+                Assert.Equal(cursor is null && turn.IsReplied ? 1 : listed.Sessions.Count, listed.Sessions.Count);
+                Assert.Null(erased!.Refused);
+                Assert.Equal(turn.IsReplied ? 1 : 0, erased.Erased!.SessionsErased);
+                Assert.Equal((0L, 0L), await CountAsync(tenant, session));
+            }
+            Assert.Equal((1L, 2L), await CountAsync(tenant, "neighbour"));
+        }, iter: 60, threads: 1, print: t => $"session {Show(t.Item1)}, user {Show(t.Item2 ?? "(null)")}, cursor {Show(t.Item3 ?? "(null)")}");
     }
 
     private int _samples;
