@@ -33,14 +33,14 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
             var cutoffs = await CutoffsAsync(lockConnection, asOf, cancellationToken);
             if (dryRun)
             {
-                var counts = await lockConnection.QuerySingleAsync<DryRunCounts>(new CommandDefinition(CleanupSql.DryRunCounts, cutoffs, cancellationToken: cancellationToken));
+                var counts = await lockConnection.QuerySingleAsync<DryRunCounts>(new CommandDefinition(cutoffs.Sql(CleanupSql.DryRunCounts), cutoffs, cancellationToken: cancellationToken));
                 return new CleanupReport(asOf, true, counts.MarkedAbandoned, counts.DeletedSessions, counts.DeletedMessages, counts.DeletedAuditLines,
                     Stopwatch.GetElapsedTime(started)) { KeptByHold = counts.KeptByHold };
             }
 
             var abandoned = await AbandonIdleAsync(cutoffs, evict, cancellationToken);
             var (sessions, messages) = await PurgeExpiredAsync(cutoffs, evict, cancellationToken);
-            var keptByHold = await lockConnection.QuerySingleAsync<int>(new CommandDefinition(CleanupSql.KeptByHold, cutoffs, cancellationToken: cancellationToken));
+            var keptByHold = await lockConnection.QuerySingleAsync<int>(new CommandDefinition(cutoffs.Sql(CleanupSql.KeptByHold), cutoffs, cancellationToken: cancellationToken));
             var auditLines = await PurgeAuditAsync(cutoffs, cancellationToken);
             return new CleanupReport(asOf, false, abandoned, sessions, messages, auditLines, Stopwatch.GetElapsedTime(started)) { KeptByHold = keptByHold };
         }
@@ -55,7 +55,7 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
         var total = 0;
         await InBatchesAsync(async connection =>
         {
-            var marked = (await connection.QueryAsync<SessionKeyRow>(new CommandDefinition(CleanupSql.AbandonBatch, cutoffs, cancellationToken: cancellationToken)))
+            var marked = (await connection.QueryAsync<SessionKeyRow>(new CommandDefinition(cutoffs.Sql(CleanupSql.AbandonBatch), cutoffs, cancellationToken: cancellationToken)))
                 .Select(r => r.ToKey()).ToList();
             if (marked.Count == 0)
             {
@@ -75,7 +75,7 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
         var messages = 0L;
         await InBatchesAsync(async connection =>
         {
-            var batch = (await connection.QueryAsync<PurgedRow>(new CommandDefinition(CleanupSql.PurgeBatch, cutoffs, cancellationToken: cancellationToken))).ToList();
+            var batch = (await connection.QueryAsync<PurgedRow>(new CommandDefinition(cutoffs.Sql(CleanupSql.PurgeBatch), cutoffs, cancellationToken: cancellationToken))).ToList();
             if (batch.Count == 0)
             {
                 return false;
@@ -95,7 +95,7 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
         var total = 0L;
         await InBatchesAsync(async connection =>
         {
-            var deleted = await connection.ExecuteAsync(new CommandDefinition(CleanupSql.PurgeAuditBatch, cutoffs, cancellationToken: cancellationToken));
+            var deleted = await connection.ExecuteAsync(new CommandDefinition(cutoffs.Sql(CleanupSql.PurgeAuditBatch), cutoffs, cancellationToken: cancellationToken));
             if (deleted == 0)
             {
                 return false;
@@ -130,7 +130,7 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
         _policy.PauseBetweenBatches > TimeSpan.Zero ? Task.Delay(_policy.PauseBetweenBatches, clock, cancellationToken) : Task.CompletedTask;
 
     /// <summary>
-    /// The run's cutoffs: the product's periods, and for each the latest cutoff of any tenant (from the shortest period
+    /// The run's cutoffs: the product's, and for each the latest cutoff of any tenant (from the shortest period
     /// any tenant set, or the product's when that is shorter), which bounds the scans. One query, whatever the number of tenants.
     /// </summary>
     private async Task<Cutoffs> CutoffsAsync(NpgsqlConnection connection, DateTimeOffset asOf, CancellationToken cancellationToken)
@@ -140,12 +140,27 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
         return new Cutoffs(asOf.UtcDateTime,
             Latest(_policy.AbandonAfterIdle, shortest.AbandonAfterIdle), Latest(_policy.DeleteCompletedAfter, shortest.DeleteCompletedAfter),
             Latest(_policy.DeleteAbandonedAfter, shortest.DeleteAbandonedAfter), Latest(_policy.DeleteAuditAfter, shortest.DeleteAuditAfter),
-            _policy.AbandonAfterIdle, _policy.DeleteCompletedAfter, _policy.DeleteAbandonedAfter, _policy.DeleteAuditAfter, _policy.BatchSize);
+            (asOf - _policy.AbandonAfterIdle).UtcDateTime, (asOf - _policy.DeleteCompletedAfter).UtcDateTime,
+            (asOf - _policy.DeleteAbandonedAfter).UtcDateTime, (asOf - _policy.DeleteAuditAfter).UtcDateTime, _policy.BatchSize)
+            .WithTenantPeriods(shortest.AbandonAfterIdle is not null || shortest.DeleteCompletedAfter is not null
+                               || shortest.DeleteAbandonedAfter is not null || shortest.DeleteAuditAfter is not null);
     }
 
-    /// <summary>The run's moment, the latest cutoffs and the product's periods, as Dapper parameters (UTC).</summary>
+    /// <summary>The run's moment, the latest cutoffs of any tenant and the product's own cutoffs, as Dapper parameters (UTC).</summary>
     private sealed record Cutoffs(DateTime AsOf, DateTime IdleCutoff, DateTime CompletedCutoff, DateTime AbandonedCutoff, DateTime AuditCutoff,
-        TimeSpan AbandonAfterIdle, TimeSpan DeleteCompletedAfter, TimeSpan DeleteAbandonedAfter, TimeSpan DeleteAuditAfter, int BatchSize);
+        DateTime ProductIdleCutoff, DateTime ProductCompletedCutoff, DateTime ProductAbandonedCutoff, DateTime ProductAuditCutoff, int BatchSize)
+    {
+        // Some tenant has periods of its own (else the statements skip the join). A field: Dapper binds every property.
+        private bool _tenantPeriods;
+
+        public Cutoffs WithTenantPeriods(bool tenantPeriods)
+        {
+            _tenantPeriods = tenantPeriods;
+            return this;
+        }
+
+        public string Sql(string statement) => _tenantPeriods ? statement : CleanupSql.WithoutTenantPeriods(statement);
+    }
 
     private sealed class ShortestPeriods
     {

@@ -11,30 +11,47 @@ internal static class CleanupSql
 
     public const string Unlock = "SELECT pg_advisory_unlock(@Key)";
 
-    // A tenant's period where it has one (r: its tenant_retention row, joined), else the product's (the parameter). As
-    // seconds, not as the interval itself: subtracting "30 days" from a timestamptz counts calendar days in the
-    // session's time zone, which a daylight-saving change would make 23 or 25 hours long.
-    private static string Cutoff(string column, string productPeriod) =>
-        $"@AsOf - make_interval(secs => extract(epoch FROM COALESCE(r.{column}, @{productPeriod}::interval)))";
+    // A tenant's cutoff where it set a period (r: its tenant_retention row, joined), else the product's (a parameter,
+    // computed once). The period as seconds, not as the interval itself: subtracting "30 days" from a timestamptz counts
+    // calendar days in the session's time zone, which a daylight-saving change would make 23 or 25 hours long.
+    private static string Cutoff(string column, string productCutoff) =>
+        $"COALESCE(@AsOf - make_interval(secs => extract(epoch FROM r.{column})), @{productCutoff})";
 
     // Each query first bounds its column by the latest cutoff of any tenant (a constant, so the index on that column
     // serves the scan), then applies the row's own tenant's cutoff.
     private static readonly string Idle =
-        $"s.status = 'active' AND s.last_activity_at < @IdleCutoff AND s.last_activity_at < {Cutoff("abandon_after_idle", "AbandonAfterIdle")}";
+        $"s.status = 'active' AND s.last_activity_at < @IdleCutoff AND s.last_activity_at < {Cutoff("abandon_after_idle", "ProductIdleCutoff")}";
 
     private static readonly string Expired = $"""
-        ((s.status = 'completed' AND s.completed_at < @CompletedCutoff AND s.completed_at < {Cutoff("delete_completed_after", "DeleteCompletedAfter")})
-          OR (s.status = 'abandoned' AND s.abandoned_at < @AbandonedCutoff AND s.abandoned_at < {Cutoff("delete_abandoned_after", "DeleteAbandonedAfter")}))
+        ((s.status = 'completed' AND s.completed_at < @CompletedCutoff AND s.completed_at < {Cutoff("delete_completed_after", "ProductCompletedCutoff")})
+          OR (s.status = 'abandoned' AND s.abandoned_at < @AbandonedCutoff AND s.abandoned_at < {Cutoff("delete_abandoned_after", "ProductAbandonedCutoff")}))
         """;
 
-    /// <summary>A hold in force on session s: on it, on its user, or on its whole tenant.</summary>
+    /// <summary>
+    /// A hold in force on session s: on it, on its user, or on its whole tenant. Asked per row only when some hold is in
+    /// force at all (the first test runs once a statement), so a database without holds pays nothing for them.
+    /// </summary>
     private const string Held = """
-        EXISTS (SELECT 1 FROM legal_holds h
+        (EXISTS (SELECT 1 FROM legal_holds WHERE released_at IS NULL) AND EXISTS (SELECT 1 FROM legal_holds h
                  WHERE h.tenant_id = s.tenant_id AND h.released_at IS NULL
-                   AND (h.session_id = s.session_id OR h.user_id = s.user_id OR (h.session_id IS NULL AND h.user_id IS NULL)))
+                   AND (h.session_id = s.session_id OR h.user_id = s.user_id OR (h.session_id IS NULL AND h.user_id IS NULL))))
         """;
 
     private const string WithTenantPeriods = "sessions s LEFT JOIN tenant_retention r ON r.tenant_id = s.tenant_id";
+
+    private const string AuditWithTenantPeriods = "session_audit a LEFT JOIN tenant_retention r ON r.tenant_id = a.tenant_id";
+
+    /// <summary>
+    /// <paramref name="statement"/> for a run in which no tenant has periods of its own: the join becomes one row of
+    /// nulls, which the planner folds away, so such a run costs what it did before tenants could have periods.
+    /// </summary>
+    public static string WithoutTenantPeriods(string statement)
+    {
+        const string nulls = "CROSS JOIN (SELECT NULL::interval AS abandon_after_idle, NULL::interval AS delete_completed_after, " +
+                             "NULL::interval AS delete_abandoned_after, NULL::interval AS delete_audit_after) r";
+        return statement.Replace(WithTenantPeriods, "sessions s " + nulls, StringComparison.Ordinal)
+            .Replace(AuditWithTenantPeriods, "session_audit a " + nulls, StringComparison.Ordinal);
+    }
 
     /// <summary>The shortest period any tenant has set, a column each (null where none has set one).</summary>
     public const string ShortestTenantPeriods = """
@@ -92,16 +109,16 @@ internal static class CleanupSql
     public static readonly string KeptByHold = $"SELECT count(*)::int FROM {WithTenantPeriods} WHERE {Expired} AND {Held}";
 
     private static readonly string AuditExpired =
-        $"a.occurred_at < @AuditCutoff AND a.occurred_at < {Cutoff("delete_audit_after", "DeleteAuditAfter")}";
+        $"a.occurred_at < @AuditCutoff AND a.occurred_at < {Cutoff("delete_audit_after", "ProductAuditCutoff")}";
 
     /// <summary>A hold in force on what audit line a is about.</summary>
     private const string AuditHeld = """
-        EXISTS (SELECT 1 FROM legal_holds h
+        (EXISTS (SELECT 1 FROM legal_holds WHERE released_at IS NULL) AND EXISTS (SELECT 1 FROM legal_holds h
                  WHERE h.tenant_id = a.tenant_id AND h.released_at IS NULL
                    AND ((h.session_id IS NULL AND h.user_id IS NULL) OR h.session_id = a.session_id
                         OR (h.user_id IS NOT NULL AND EXISTS (
                             SELECT 1 FROM sessions s
-                             WHERE s.tenant_id = a.tenant_id AND s.session_id = a.session_id AND s.user_id = h.user_id))))
+                             WHERE s.tenant_id = a.tenant_id AND s.session_id = a.session_id AND s.user_id = h.user_id)))))
         """;
 
     /// <summary>
@@ -114,7 +131,7 @@ internal static class CleanupSql
     public static readonly string PurgeAuditBatch = $"""
         DELETE FROM session_audit
          WHERE ctid = ANY(ARRAY(
-               SELECT a.ctid FROM session_audit a LEFT JOIN tenant_retention r ON r.tenant_id = a.tenant_id
+               SELECT a.ctid FROM {AuditWithTenantPeriods}
                 WHERE {AuditExpired} AND NOT {AuditHeld}
                 ORDER BY a.occurred_at
                 LIMIT @BatchSize))
@@ -126,7 +143,7 @@ internal static class CleanupSql
             (SELECT count(*) FROM {WithTenantPeriods} WHERE {Expired} AND NOT {Held})::int AS DeletedSessions,
             (SELECT coalesce(sum(s.message_count), 0) FROM {WithTenantPeriods} WHERE {Expired} AND NOT {Held})::bigint AS DeletedMessages,
             (SELECT count(*) FROM {WithTenantPeriods} WHERE {Expired} AND {Held})::int AS KeptByHold,
-            (SELECT count(*) FROM session_audit a LEFT JOIN tenant_retention r ON r.tenant_id = a.tenant_id
+            (SELECT count(*) FROM {AuditWithTenantPeriods}
               WHERE {AuditExpired} AND NOT {AuditHeld}) AS DeletedAuditLines
         """;
 }

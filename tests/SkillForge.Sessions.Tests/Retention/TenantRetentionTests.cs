@@ -107,6 +107,15 @@ public sealed class TenantRetentionTests : IAsyncLifetime
         Assert.Equal(Npgsql.PostgresErrorCodes.InsufficientPrivilege, e.SqlState);
     }
 
+    [Fact]
+    public void Should_leave_the_join_out_of_every_statement_of_a_run_where_no_tenant_has_periods()
+    {
+        string[] statements = [CleanupSql.AbandonBatch, CleanupSql.PurgeBatch, CleanupSql.KeptByHold, CleanupSql.PurgeAuditBatch, CleanupSql.DryRunCounts];
+
+        Assert.All(statements, s => Assert.Contains("tenant_retention", s));
+        Assert.All(statements, s => Assert.DoesNotContain("tenant_retention", CleanupSql.WithoutTenantPeriods(s)));
+    }
+
     private CleanupRun Run() =>
         new(new MaintenanceDatabase(_db.Maintenance), Options.Create(new RetentionPolicy()), TimeProvider.System, NullLogger<CleanupRun>.Instance);
 }
