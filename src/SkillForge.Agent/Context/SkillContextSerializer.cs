@@ -35,16 +35,9 @@ public static class SkillContextSerializer
     }
 
     /// <summary>An explicit null (or a null item) in the JSON would otherwise break the non-null promises of the model.</summary>
-    private static SkillContext WithDefaults(SkillContext c) => c with
+    private static SkillContext WithDefaults(SkillContext c) => SpecLists.MapContext(c, Clean) with
     {
         SchemaVersion = c.SchemaVersion <= 0 ? 1 : c.SchemaVersion,
-        Capabilities = Clean(c.Capabilities),
-        Examples = Clean(c.Examples),
-        WorkflowSteps = Clean(c.WorkflowSteps),
-        Triggers = Clean(c.Triggers),
-        ReferenceTopics = Clean(c.ReferenceTopics),
-        ScriptsNeeded = Clean(c.ScriptsNeeded),
-        AllowedTools = Clean(c.AllowedTools),
         GeneratedResources = c.GeneratedResources is null ? [] : [.. c.GeneratedResources.Where(r => r is { Path: not null, Content: not null })],
         ValidationErrors = Clean(c.ValidationErrors),
         AskedQuestions = Clean(c.AskedQuestions),

@@ -16,27 +16,34 @@ internal static class LlmFieldMerge
         if (description is not null) { given.Add(SpecFields.Description); }
         var purpose = Text(f.Purpose);
         if (purpose is not null) { given.Add(SpecFields.Purpose); }
-        var examples = List(f.Examples);
-        if (examples is not null) { given.Add(SpecFields.Examples); }
-        var steps = List(f.WorkflowSteps);
-        if (steps is not null) { given.Add(SpecFields.WorkflowSteps); }
-        var triggers = List(f.Triggers)?.Select(t => t.StartsWith("when ", StringComparison.OrdinalIgnoreCase) ? t[5..] : t).ToList();
-        if (triggers is not null) { given.Add(SpecFields.Triggers); }
         var question = Text(answer.Question);
         var layer = Text(f.StorageLayer)?.ToLowerInvariant();
 
-        return c with
+        // A list the model reported replaces the context's; one it left out (or left empty) keeps it.
+        var merged = c;
+        foreach (var list in SpecLists.All)
+        {
+            var reported = List(list.OfModel(f));
+            if (reported is null)
+            {
+                continue;
+            }
+            if (list.InterviewField == SpecFields.Triggers)
+            {
+                reported = [.. reported.Select(t => t.StartsWith("when ", StringComparison.OrdinalIgnoreCase) ? t[5..] : t)];
+            }
+            merged = list.IntoContext(merged, reported);
+            if (list.InterviewField is { } field)
+            {
+                given.Add(field);
+            }
+        }
+
+        return merged with
         {
             SkillName = name ?? c.SkillName,
             Description = description ?? c.Description,
             Purpose = purpose ?? c.Purpose,
-            Examples = examples ?? c.Examples,
-            WorkflowSteps = steps ?? c.WorkflowSteps,
-            Triggers = triggers ?? c.Triggers,
-            Capabilities = List(f.Capabilities) ?? c.Capabilities,
-            ReferenceTopics = List(f.ReferenceTopics) ?? c.ReferenceTopics,
-            ScriptsNeeded = List(f.ScriptsNeeded) ?? c.ScriptsNeeded,
-            AllowedTools = List(f.AllowedTools) ?? c.AllowedTools,
             StorageLayer = layer is not null && StorageLayers.All.Contains(layer) ? layer : c.StorageLayer,
             InferredFields = [.. c.InferredFields.Except(given)],
             // The latest questions only: a model that asks something new every turn must not grow the context for ever.

@@ -30,20 +30,9 @@ internal static class LlmPrompt
 
     public static string ContextSummary(SkillContext c)
     {
-        var spec = new LlmSpecFields
-        {
-            SkillName = c.SkillName,
-            Description = c.Description,
-            Purpose = c.Purpose,
-            Capabilities = NullIfEmpty(c.Capabilities),
-            Examples = NullIfEmpty(c.Examples),
-            WorkflowSteps = NullIfEmpty(c.WorkflowSteps),
-            Triggers = NullIfEmpty(c.Triggers),
-            ReferenceTopics = NullIfEmpty(c.ReferenceTopics),
-            ScriptsNeeded = NullIfEmpty(c.ScriptsNeeded),
-            AllowedTools = NullIfEmpty(c.AllowedTools),
-            StorageLayer = c.StorageLayer,
-        };
+        var spec = SpecLists.All.Aggregate(
+            new LlmSpecFields { SkillName = c.SkillName, Description = c.Description, Purpose = c.Purpose, StorageLayer = c.StorageLayer },
+            (fields, list) => list.IntoModel(fields, NullIfEmpty(list.OfContext(c))));
         var s = new StringBuilder();
         s.Append("state: ").Append(AgentStateNames.ToWire(c.State)).Append('\n');
         s.Append("allowed_next_states: ").Append(JsonList(AllowedNextStates(c.State).Select(AgentStateNames.ToWire))).Append('\n');

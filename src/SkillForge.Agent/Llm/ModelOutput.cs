@@ -26,18 +26,11 @@ internal static class ModelOutput
             Reply = Text(answer.Reply, MaxReplyLength, keepLineBreaks: true),
             NextState = Text(answer.NextState, MaxStateNameLength),
             Question = Text(answer.Question, MaxQuestionLength),
-            Fields = f is null ? null : f with
+            Fields = f is null ? null : SpecLists.MapModel(f, List) with
             {
                 SkillName = Text(f.SkillName, MaxFieldLength),
                 Description = Text(f.Description, MaxFieldLength),
                 Purpose = Text(f.Purpose, MaxFieldLength),
-                Capabilities = List(f.Capabilities),
-                Examples = List(f.Examples),
-                WorkflowSteps = List(f.WorkflowSteps),
-                Triggers = List(f.Triggers),
-                ReferenceTopics = List(f.ReferenceTopics),
-                ScriptsNeeded = List(f.ScriptsNeeded),
-                AllowedTools = List(f.AllowedTools),
                 StorageLayer = Text(f.StorageLayer, MaxStateNameLength),
             },
         };
