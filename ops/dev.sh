@@ -217,6 +217,8 @@ redis_up() {
   # PONG, not LOADING: a large append-only file takes a while to replay.
   wait_for 60 redis_ping || die "Redis does not answer; see $LOGS/redis.log"
   wait_for 5 test -s "$REDIS_PID" || die "Redis wrote no pid file $REDIS_PID"
+  # A Redis that was running keeps the users it loaded at start: read ops/redis/users.acl again in case it changed.
+  [[ $state == running ]] && { redis_admin acl load >/dev/null || die "Redis refused ops/redis/users.acl; see $LOGS/redis.log"; }
   say redis "$state  127.0.0.1:$REDIS_PORT, TLS 127.0.0.1:$REDIS_TLS_PORT  (append-only, data .data/redis)"
 }
 

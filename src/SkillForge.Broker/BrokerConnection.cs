@@ -9,7 +9,8 @@ public static class BrokerConnection
 {
     /// <summary>
     /// Connects with <paramref name="options"/>, stamps the party's user on everything it sends and publishes (the
-    /// broker refuses a <c>user_id</c> other than the connection's, so receivers may act on it), and names the bus's
+    /// broker refuses a <c>user_id</c> other than the connection's, so receivers may act on it) and the session's ids
+    /// (<see cref="SessionHeaders"/>), and names the bus's
     /// reply queue under <see cref="PrivateQueueName"/>, which the broker's permissions give to this user alone.
     /// </summary>
     /// <exception cref="ValidationException">A setting is missing or malformed; the message names it.</exception>
@@ -45,8 +46,8 @@ public static class BrokerConnection
         });
         rabbit.OverrideDefaultBusEndpointQueueName(PrivateQueueName(options.Username, "bus"));
         var user = options.Username;
-        rabbit.ConfigureSend(send => send.UseExecute(context => StampUser(context, user)));
-        rabbit.ConfigurePublish(publish => publish.UseExecute(context => StampUser(context, user)));
+        rabbit.ConfigureSend(send => send.UseExecute(context => Stamp(context, user)));
+        rabbit.ConfigurePublish(publish => publish.UseExecute(context => Stamp(context, user)));
     }
 
     /// <summary>
@@ -104,8 +105,9 @@ public static class BrokerConnection
     private static string ServerName(RabbitMqOptions options) =>
         options.Tls.ServerName is { Length: > 0 } name ? name : options.Host;
 
-    private static void StampUser(SendContext context, string user)
+    private static void Stamp(SendContext context, string user)
     {
+        SessionHeaders.Stamp(context);
         if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
         {
             rabbit.BasicProperties.UserId = user;

@@ -32,6 +32,12 @@ internal static partial class WorkerLog
         Message = "A user's erasure in tenant {TenantId} was refused: a legal hold covers the user or one of their sessions ({ErasedBefore} sessions erased before the hold was found)")]
     public static partial void UserErasureRefused(ILogger logger, string tenantId, int erasedBefore);
 
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Information, Message = "Asked Redis {Server} to rewrite its append-only file after erasures")]
+    public static partial void AofRewriteRequested(ILogger logger, string server);
+
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Warning, Message = "Redis {Server} did not begin an append-only file rewrite ({Reason}); asking again at the next interval")]
+    public static partial void AofRewriteFailed(ILogger logger, string server, string reason);
+
     [LoggerMessage(EventId = 2020, Level = LogLevel.Information,
         Message = "Cleanup as of {AsOf:o} (dry run: {DryRun}): {MarkedAbandoned} marked abandoned, {DeletedSessions} sessions and {DeletedMessages} messages deleted, {DeletedAuditLines} audit lines past retention deleted, {KeptByHold} sessions kept by a legal hold, in {ElapsedMs:F0} ms")]
     public static partial void CleanupFinished(ILogger logger, DateTimeOffset asOf, bool dryRun, int markedAbandoned, int deletedSessions,

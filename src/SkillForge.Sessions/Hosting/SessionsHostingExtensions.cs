@@ -91,6 +91,9 @@ public static class SessionsHostingExtensions
         }
         options.AbortOnConnectFail = false;
         options.BacklogPolicy = BacklogPolicy.FailFast;
+        // Lets the client send BGREWRITEAOF after erasures. What the worker may run is the server's to decide: its Redis
+        // user (ops/redis/users.acl) refuses every other administrative command.
+        options.AllowAdmin = true;
         // The worker's Redis user may run only the cache's commands: CONFIG and the tie-breaker key's GET, which the
         // client tries on connect by default, would be refused and logged by Redis at every reconnect.
         if (!configuration.Contains("tiebreaker", StringComparison.OrdinalIgnoreCase))

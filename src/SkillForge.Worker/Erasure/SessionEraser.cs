@@ -14,6 +14,7 @@ public sealed class SessionEraser(
     SessionCache cache,
     Microsoft.Extensions.Options.IOptions<SessionStoreOptions> options,
     QueueCopies queueCopies,
+    RedisRewriteSchedule rewrites,
     TimeProvider clock,
     SkillForgeMetrics metrics,
     ILogger<SessionEraser> logger)
@@ -96,6 +97,7 @@ public sealed class SessionEraser(
         if (erased.RemovedNow)
         {
             metrics.Session("erased"); // once, by the attempt whose commit erased it
+            rewrites.Erased();
         }
         // After the commit, a marker in place of the entry: a turn that committed just before cannot cache the session again.
         await cache.EraseOrThrowAsync(key, at, options.Value.ErasureMarkerTtl);

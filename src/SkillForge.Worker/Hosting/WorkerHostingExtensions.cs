@@ -44,6 +44,7 @@ public static class WorkerHostingExtensions
         });
 
         services.AddHostedService<CleanupScheduler>();
+        services.AddHostedService(services => services.GetRequiredService<RedisRewriteSchedule>());
 
         // SIGTERM: stop taking messages, let in-flight turns finish within the bound, then exit. A turn cut off
         // past the bound was never acknowledged, so the broker redelivers it (and its TurnId makes that safe).
@@ -80,6 +81,8 @@ public static class WorkerHostingExtensions
         services.AddSingleton<WriteBehindQueue>();
         services.AddSingleton<SessionEraser>();
         services.AddSingleton<QueueCopies>();
+        services.AddSingleton<RedisRewriteSchedule>();
+        services.AddOptions<RedisRewriteOptions>().BindConfiguration(RedisRewriteOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<ISenderIdentity, BrokerSenderIdentity>();
