@@ -1,3 +1,5 @@
+using SkillForge.Agent.Context;
+
 namespace SkillForge.Agent;
 
 /// <summary>One turn as the worker hands it over.</summary>

@@ -1,3 +1,6 @@
+using SkillForge.Agent.Context;
+using SkillForge.Agent.States;
+
 namespace SkillForge.Agent;
 
 /// <summary>The reply to send and the context to store after one turn.</summary>

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SkillForge.Agent.Context;
 using SkillForge.Agent.Interview;
+using SkillForge.Agent.States;
 
 namespace SkillForge.Agent;
 

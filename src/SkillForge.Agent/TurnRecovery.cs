@@ -1,6 +1,7 @@
 using SkillForge.Agent.Interview;
 using SkillForge.Agent.Llm;
-using static SkillForge.Agent.AgentState;
+using SkillForge.Agent.States;
+using static SkillForge.Agent.States.AgentState;
 
 namespace SkillForge.Agent;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SkillForge.Agent.Context;
 
 namespace SkillForge.Agent;
 

@@ -1,6 +1,6 @@
 using Dapper;
 using Npgsql;
-using SkillForge.Sessions;
+using SkillForge.Sessions.Hosting;
 
 namespace SkillForge.Bench;
 

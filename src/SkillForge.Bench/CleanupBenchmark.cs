@@ -10,9 +10,10 @@ using SkillForge.Broker;
 using SkillForge.Client;
 using SkillForge.Contracts;
 using SkillForge.Contracts.Queues;
-using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
+using SkillForge.Sessions.Hosting;
 using SkillForge.Sessions.Retention;
+using SkillForge.Sessions.Storage;
 
 namespace SkillForge.Bench;
 

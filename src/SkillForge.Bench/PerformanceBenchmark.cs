@@ -6,8 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SkillForge.Client;
-using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
+using SkillForge.Sessions.Hosting;
+using SkillForge.Sessions.Storage;
 
 namespace SkillForge.Bench;
 

@@ -3,6 +3,7 @@ using MassTransit;
 using Npgsql;
 using RabbitMQ.Client.Exceptions;
 using SkillForge.Cli.Commands;
+using SkillForge.Sessions.Hosting;
 
 namespace SkillForge.Cli;
 
@@ -45,7 +46,7 @@ public static class CliApp
                 EnableDefaultExceptionHandler = false,
             });
         }
-        catch (Exception e) when (e is System.ComponentModel.DataAnnotations.ValidationException or SkillForge.Sessions.MissingSettingException)
+        catch (Exception e) when (e is System.ComponentModel.DataAnnotations.ValidationException or SkillForge.Sessions.Hosting.MissingSettingException)
         {
             // A missing password or connection string: say which setting, as the worker does, and no stack trace.
             await environment.Output.WriteLineAsync($"error: {e.Message}");

@@ -1,4 +1,6 @@
 using System.Text;
+using SkillForge.Agent.Context;
+using SkillForge.Agent.States;
 
 namespace SkillForge.Agent.Tests;
 

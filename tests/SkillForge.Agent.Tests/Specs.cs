@@ -1,3 +1,6 @@
+using SkillForge.Agent.Context;
+using SkillForge.Agent.States;
+
 namespace SkillForge.Agent.Tests;
 
 /// <summary>Ready-made contexts for tests that start mid-conversation.</summary>

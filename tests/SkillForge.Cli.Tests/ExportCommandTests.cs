@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
-using SkillForge.Agent;
+using SkillForge.Agent.States;
 using SkillForge.Testing;
 using SkillForge.Testing.Worker;
 

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using SkillForge.Sessions;
+using SkillForge.Sessions.Hosting;
 using SkillForge.Sessions.Migrations;
+using SkillForge.Sessions.Storage;
 
 namespace SkillForge.Testing;
 

@@ -1,4 +1,5 @@
-using SkillForge.Sessions;
+using SkillForge.Sessions.Hosting;
+using SkillForge.Sessions.Storage;
 using StackExchange.Redis;
 
 namespace SkillForge.Testing;

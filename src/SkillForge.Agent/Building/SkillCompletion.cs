@@ -1,6 +1,8 @@
+using SkillForge.Agent.Context;
 using SkillForge.Agent.Interview;
 using SkillForge.Agent.SkillMd;
-using static SkillForge.Agent.AgentState;
+using SkillForge.Agent.States;
+using static SkillForge.Agent.States.AgentState;
 
 namespace SkillForge.Agent.Building;
 

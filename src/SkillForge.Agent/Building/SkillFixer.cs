@@ -1,3 +1,4 @@
+using SkillForge.Agent.Context;
 using SkillForge.Agent.Interview;
 using SkillForge.Agent.SkillMd;
 

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SkillForge.Agent.States;
 
-namespace SkillForge.Agent;
+namespace SkillForge.Agent.Context;
 
 /// <summary>
 /// Reads and writes <see cref="AgentState"/> by its wire name. A name this version does not know (written by a newer

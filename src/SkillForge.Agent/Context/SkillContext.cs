@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SkillForge.Agent.States;
 
-namespace SkillForge.Agent;
+namespace SkillForge.Agent.Context;
 
 /// <summary>
 /// Everything the agent knows about the skill being written. Stored by the worker as a jsonb document

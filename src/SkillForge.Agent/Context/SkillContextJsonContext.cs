@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace SkillForge.Agent;
+namespace SkillForge.Agent.Context;
 
 /// <summary>Source-generated JSON for the stored context: snake_case like the rest of the jsonb, nulls left out.</summary>
 [JsonSourceGenerationOptions(

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace SkillForge.Agent;
+namespace SkillForge.Agent.Context;
 
 /// <summary>
 /// The context as a jsonb-ready document. Forward compatible: unknown fields survive a round trip, missing fields

@@ -1,4 +1,4 @@
-namespace SkillForge.Agent;
+namespace SkillForge.Agent.Context;
 
 /// <summary>
 /// Names of the spec fields the interview asks for, in the order it asks. Strings rather than an enum because they

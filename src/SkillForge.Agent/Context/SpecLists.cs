@@ -1,6 +1,6 @@
 using SkillForge.Agent.Llm;
 
-namespace SkillForge.Agent;
+namespace SkillForge.Agent.Context;
 
 /// <summary>
 /// The skill spec's list fields, the one place that names them: how each is read and written on the context and on

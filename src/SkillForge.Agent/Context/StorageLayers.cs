@@ -1,4 +1,4 @@
-namespace SkillForge.Agent;
+namespace SkillForge.Agent.Context;
 
 /// <summary>Where a finished skill is made available; the worker records the choice with the session.</summary>
 public static class StorageLayers

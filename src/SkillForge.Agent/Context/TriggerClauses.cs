@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace SkillForge.Agent;
+namespace SkillForge.Agent.Context;
 
 /// <summary>
 /// Triggers are stored without a leading "when" ("someone pastes a PR link"); this puts one back for prose unless the

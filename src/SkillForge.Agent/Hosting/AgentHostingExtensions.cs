@@ -9,7 +9,7 @@ using OpenAI;
 using SkillForge.Agent.Interview;
 using SkillForge.Agent.Llm;
 
-namespace SkillForge.Agent;
+namespace SkillForge.Agent.Hosting;
 
 public static class AgentHostingExtensions
 {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SkillForge.Agent.Context;
 
 namespace SkillForge.Agent.Interview;
 

@@ -1,3 +1,5 @@
+using SkillForge.Agent.Context;
+
 namespace SkillForge.Agent.Interview;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using SkillForge.Agent.Building;
-using static SkillForge.Agent.AgentState;
+using SkillForge.Agent.Context;
+using SkillForge.Agent.States;
+using static SkillForge.Agent.States.AgentState;
 
 namespace SkillForge.Agent.Interview;
 

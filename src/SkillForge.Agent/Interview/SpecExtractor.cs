@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SkillForge.Agent.Context;
 
 namespace SkillForge.Agent.Interview;
 

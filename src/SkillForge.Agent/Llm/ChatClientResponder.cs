@@ -1,7 +1,9 @@
 using Microsoft.Extensions.AI;
 using SkillForge.Agent.Building;
+using SkillForge.Agent.Context;
 using SkillForge.Agent.Interview;
-using static SkillForge.Agent.AgentState;
+using SkillForge.Agent.States;
+using static SkillForge.Agent.States.AgentState;
 
 namespace SkillForge.Agent.Llm;
 

@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using SkillForge.Agent.Context;
+using SkillForge.Agent.States;
 
 namespace SkillForge.Agent.Llm;
 

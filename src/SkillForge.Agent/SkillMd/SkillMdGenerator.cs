@@ -1,4 +1,5 @@
 using System.Text;
+using SkillForge.Agent.Context;
 
 namespace SkillForge.Agent.SkillMd;
 

@@ -1,4 +1,4 @@
-namespace SkillForge.Agent;
+namespace SkillForge.Agent.States;
 
 /// <summary>The agent's states; on the wire as snake_case via <see cref="AgentStateNames"/>.</summary>
 public enum AgentState

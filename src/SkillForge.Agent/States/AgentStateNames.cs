@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 
-namespace SkillForge.Agent;
+namespace SkillForge.Agent.States;
 
 /// <summary>The snake_case wire names of <see cref="AgentState"/> (<c>gathering_details</c>, …) used by contracts and storage.</summary>
 public static class AgentStateNames

@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
-using static SkillForge.Agent.AgentState;
+using static SkillForge.Agent.States.AgentState;
 
-namespace SkillForge.Agent;
+namespace SkillForge.Agent.States;
 
 /// <summary>
 /// The one table of allowed state changes. Responders move only through

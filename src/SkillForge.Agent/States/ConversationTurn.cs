@@ -1,4 +1,6 @@
-namespace SkillForge.Agent;
+using SkillForge.Agent.Context;
+
+namespace SkillForge.Agent.States;
 
 /// <summary>
 /// The working copy of one turn: the context as it changes and the path of states taken. State changes go through

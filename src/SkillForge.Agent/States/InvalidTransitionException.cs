@@ -1,4 +1,4 @@
-namespace SkillForge.Agent;
+namespace SkillForge.Agent.States;
 
 /// <summary>A responder tried a move that is not a row of <see cref="AgentTransitions"/>; the agent recovers from it like any fault.</summary>
 public sealed class InvalidTransitionException(AgentState from, AgentState to)

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
-using SkillForge.Sessions;
+using SkillForge.Sessions.Hosting;
 using SkillForge.Sessions.Migrations;
 
 namespace SkillForge.Cli.Commands;

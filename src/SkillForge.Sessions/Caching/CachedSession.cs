@@ -1,3 +1,5 @@
+using SkillForge.Sessions.Storage;
+
 namespace SkillForge.Sessions.Caching;
 
 /// <summary>A cache entry: the session, and whether it is ahead of PostgreSQL (its newest write still queued).</summary>

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SkillForge.Sessions.Hosting;
+using SkillForge.Sessions.Storage;
 using StackExchange.Redis;
 
 namespace SkillForge.Sessions.Caching;

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using SkillForge.Sessions.Storage;
 
 namespace SkillForge.Sessions.Caching;
 

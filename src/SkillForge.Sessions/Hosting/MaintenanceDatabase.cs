@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace SkillForge.Sessions;
+namespace SkillForge.Sessions.Hosting;
 
 /// <summary>
 /// The maintenance role's connection (<c>skillforge_maintenance</c>): cleanup, the cleanup schedule and the status

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace SkillForge.Sessions;
+namespace SkillForge.Sessions.Hosting;
 
 /// <summary>
 /// The table owner's connection (<c>skillforge</c>), used only to apply migrations: by <c>skillforge migrate</c>, or by

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace SkillForge.Sessions;
+namespace SkillForge.Sessions.Hosting;
 
 /// <summary>
 /// The worker's runtime connection (role <c>skillforge_app</c>): subject to row-level security, so every

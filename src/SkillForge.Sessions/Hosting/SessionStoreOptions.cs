@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace SkillForge.Sessions;
+namespace SkillForge.Sessions.Hosting;
 
 /// <summary>Limits of the session store; bound from the <c>Sessions</c> configuration section.</summary>
 public sealed class SessionStoreOptions

@@ -6,9 +6,10 @@ using Npgsql;
 using SkillForge.Sessions.Caching;
 using SkillForge.Sessions.Migrations;
 using SkillForge.Sessions.Retention;
+using SkillForge.Sessions.Storage;
 using StackExchange.Redis;
 
-namespace SkillForge.Sessions;
+namespace SkillForge.Sessions.Hosting;
 
 public static class SessionsHostingExtensions
 {

@@ -4,6 +4,7 @@ using System.Text;
 using Dapper;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using SkillForge.Sessions.Hosting;
 
 namespace SkillForge.Sessions.Migrations;
 

@@ -3,6 +3,8 @@ using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using SkillForge.Sessions.Hosting;
+using SkillForge.Sessions.Storage;
 
 namespace SkillForge.Sessions.Retention;
 

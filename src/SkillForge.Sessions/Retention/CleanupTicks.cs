@@ -1,4 +1,5 @@
 using Dapper;
+using SkillForge.Sessions.Hosting;
 
 namespace SkillForge.Sessions.Retention;
 

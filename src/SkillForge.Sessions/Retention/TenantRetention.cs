@@ -1,3 +1,5 @@
+using SkillForge.Sessions.Storage;
+
 namespace SkillForge.Sessions.Retention;
 
 /// <summary>

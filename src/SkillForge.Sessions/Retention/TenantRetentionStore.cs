@@ -1,4 +1,6 @@
 using Dapper;
+using SkillForge.Sessions.Hosting;
+using SkillForge.Sessions.Storage;
 
 namespace SkillForge.Sessions.Retention;
 

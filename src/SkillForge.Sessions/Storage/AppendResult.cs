@@ -1,4 +1,4 @@
-namespace SkillForge.Sessions;
+namespace SkillForge.Sessions.Storage;
 
 /// <summary>What <see cref="SessionStore.AppendTurnAsync"/> did.</summary>
 public enum AppendOutcome

@@ -1,4 +1,4 @@
-namespace SkillForge.Sessions;
+namespace SkillForge.Sessions.Storage;
 
 /// <summary>A finished skill of a tenant, as the agent may offer it to a new conversation.</summary>
 /// <param name="Layer">Where it was saved, as the session recorded it; null for skills completed before that was recorded.</param>

@@ -1,4 +1,4 @@
-namespace SkillForge.Sessions;
+namespace SkillForge.Sessions.Storage;
 
 /// <summary>A stored session row that cannot be read (bad context document, unknown status). Never retried.</summary>
 public sealed class CorruptSessionException(SessionKey key, string detail, Exception? inner = null)

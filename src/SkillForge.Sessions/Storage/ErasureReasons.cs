@@ -1,4 +1,4 @@
-namespace SkillForge.Sessions;
+namespace SkillForge.Sessions.Storage;
 
 /// <summary>
 /// What the audit keeps of an erasure request's reason: one of a few codes, never the free text, which may itself

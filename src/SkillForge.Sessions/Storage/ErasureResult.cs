@@ -1,4 +1,4 @@
-namespace SkillForge.Sessions;
+namespace SkillForge.Sessions.Storage;
 
 /// <summary>What an erasure request removed, over all its attempts.</summary>
 /// <param name="Existed">A session with these ids existed when the request erased it.</param>

@@ -1,4 +1,4 @@
-namespace SkillForge.Sessions;
+namespace SkillForge.Sessions.Storage;
 
 /// <summary>
 /// Input the store refuses before touching the database. <see cref="Code"/> is the wire code of

@@ -1,4 +1,4 @@
-namespace SkillForge.Sessions;
+namespace SkillForge.Sessions.Storage;
 
 /// <summary>Who wrote a message.</summary>
 public static class MessageRole

@@ -1,6 +1,7 @@
 using Dapper;
+using SkillForge.Sessions.Hosting;
 
-namespace SkillForge.Sessions;
+namespace SkillForge.Sessions.Storage;
 
 /// <summary>Records a message the worker refused to act on: ids and a reason code, never its content.</summary>
 public sealed class RefusalAudit(SessionDatabase database, TimeProvider clock)

@@ -1,4 +1,4 @@
-namespace SkillForge.Sessions;
+namespace SkillForge.Sessions.Storage;
 
 /// <summary>
 /// What a session looks like once a turn is applied, computed from the session before it rather than read back, and

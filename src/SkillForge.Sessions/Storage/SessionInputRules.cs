@@ -1,4 +1,4 @@
-namespace SkillForge.Sessions;
+namespace SkillForge.Sessions.Storage;
 
 /// <summary>
 /// The input rules of the wire contract, checked before anything is read or written. The same rules serve the

@@ -1,4 +1,4 @@
-namespace SkillForge.Sessions;
+namespace SkillForge.Sessions.Storage;
 
 /// <summary>Everything the store holds about a session besides its messages: what an export hands its user.</summary>
 public sealed record SessionRecord(

@@ -1,4 +1,4 @@
-namespace SkillForge.Sessions;
+namespace SkillForge.Sessions.Storage;
 
 /// <summary>
 /// Every statement of <see cref="SessionStore"/>. Each command starts by naming its tenant for row-level

@@ -1,4 +1,4 @@
-namespace SkillForge.Sessions;
+namespace SkillForge.Sessions.Storage;
 
 /// <summary>Lifecycle of a session row; the wire strings of <c>ChatTurnReplied.Status</c>.</summary>
 public static class SessionStatus

@@ -2,8 +2,9 @@ using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using SkillForge.Sessions.Hosting;
 
-namespace SkillForge.Sessions;
+namespace SkillForge.Sessions.Storage;
 
 /// <summary>
 /// The durable session store (PostgreSQL via Npgsql + Dapper). Every operation is scoped by tenant and session,

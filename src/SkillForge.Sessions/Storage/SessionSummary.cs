@@ -1,4 +1,4 @@
-namespace SkillForge.Sessions;
+namespace SkillForge.Sessions.Storage;
 
 /// <summary>A session as listed for its tenant.</summary>
 public sealed record SessionSummary(

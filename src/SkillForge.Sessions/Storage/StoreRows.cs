@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace SkillForge.Sessions;
+namespace SkillForge.Sessions.Storage;
 
 // Dapper materialises these plain rows (timestamptz arrives as a UTC DateTime); the public records are built
 // from them here, where a row that cannot be read becomes a CorruptSessionException instead of a crash.

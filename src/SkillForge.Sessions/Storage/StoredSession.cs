@@ -1,4 +1,4 @@
-namespace SkillForge.Sessions;
+namespace SkillForge.Sessions.Storage;
 
 /// <summary>
 /// A session as the next turn needs it: the row, its opaque context document and the latest messages

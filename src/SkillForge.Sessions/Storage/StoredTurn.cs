@@ -1,4 +1,4 @@
-namespace SkillForge.Sessions;
+namespace SkillForge.Sessions.Storage;
 
 /// <summary>A turn already in the log: what a resend of its turn id is answered with.</summary>
 /// <param name="Version">The session version this turn produced.</param>

@@ -1,4 +1,4 @@
-namespace SkillForge.Sessions;
+namespace SkillForge.Sessions.Storage;
 
 /// <summary>
 /// One applied turn: the user's message, the assistant's reply, and the session's state afterwards. Named members

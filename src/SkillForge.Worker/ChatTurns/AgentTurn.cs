@@ -1,8 +1,10 @@
 using System.Text;
 using Microsoft.Extensions.Options;
 using SkillForge.Agent;
+using SkillForge.Agent.Context;
+using SkillForge.Agent.States;
 using SkillForge.Contracts;
-using SkillForge.Sessions;
+using SkillForge.Sessions.Storage;
 using SkillForge.Worker.Hosting;
 using SkillForge.Worker.Observability;
 using SkillForge.Worker.Resilience;

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using SkillForge.Contracts;
-using SkillForge.Sessions;
+using SkillForge.Sessions.Hosting;
+using SkillForge.Sessions.Storage;
 using SkillForge.Worker.Hosting;
 using SkillForge.Worker.Observability;
 using SkillForge.Worker.Resilience;

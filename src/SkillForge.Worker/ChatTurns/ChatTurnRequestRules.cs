@@ -1,5 +1,5 @@
 using SkillForge.Contracts;
-using SkillForge.Sessions;
+using SkillForge.Sessions.Storage;
 
 namespace SkillForge.Worker.ChatTurns;
 

@@ -1,5 +1,5 @@
-using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
+using SkillForge.Sessions.Storage;
 
 namespace SkillForge.Worker.ChatTurns;
 

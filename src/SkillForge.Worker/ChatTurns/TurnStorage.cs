@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
+using SkillForge.Sessions.Storage;
 using SkillForge.Worker.Observability;
 
 namespace SkillForge.Worker.ChatTurns;

@@ -4,7 +4,7 @@ using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using SkillForge.Broker;
 using SkillForge.Contracts.Queues;
-using SkillForge.Sessions;
+using SkillForge.Sessions.Storage;
 using SkillForge.Worker.WriteBehind;
 
 namespace SkillForge.Worker.Erasure;

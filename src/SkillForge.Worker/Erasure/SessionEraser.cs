@@ -1,5 +1,6 @@
-using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
+using SkillForge.Sessions.Hosting;
+using SkillForge.Sessions.Storage;
 using SkillForge.Worker.Observability;
 
 namespace SkillForge.Worker.Erasure;

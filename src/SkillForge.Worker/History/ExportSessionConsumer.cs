@@ -1,7 +1,7 @@
 using MassTransit;
-using SkillForge.Agent;
+using SkillForge.Agent.Context;
 using SkillForge.Contracts;
-using SkillForge.Sessions;
+using SkillForge.Sessions.Storage;
 using SkillForge.Worker.Hosting;
 
 namespace SkillForge.Worker.History;

@@ -1,6 +1,6 @@
 using MassTransit;
 using SkillForge.Contracts;
-using SkillForge.Sessions;
+using SkillForge.Sessions.Storage;
 using SkillForge.Worker.Hosting;
 
 namespace SkillForge.Worker.History;

@@ -1,6 +1,6 @@
 using Dapper;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using SkillForge.Sessions;
+using SkillForge.Sessions.Hosting;
 
 namespace SkillForge.Worker.Hosting;
 

@@ -1,5 +1,5 @@
-using SkillForge.Agent;
-using SkillForge.Sessions;
+using SkillForge.Agent.Hosting;
+using SkillForge.Sessions.Hosting;
 using SkillForge.Worker.Observability;
 
 namespace SkillForge.Worker.Hosting;

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using Dapper;
-using SkillForge.Sessions;
+using SkillForge.Sessions.Hosting;
 
 namespace SkillForge.Worker.Observability;
 

@@ -1,6 +1,5 @@
 using MassTransit;
 using SkillForge.Contracts.Operations;
-using SkillForge.Sessions;
 using SkillForge.Sessions.Retention;
 using SkillForge.Worker.Hosting;
 using SkillForge.Worker.Security;

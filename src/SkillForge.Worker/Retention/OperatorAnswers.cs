@@ -1,6 +1,6 @@
 using MassTransit;
 using SkillForge.Contracts.Operations;
-using SkillForge.Sessions;
+using SkillForge.Sessions.Storage;
 using SkillForge.Worker.Hosting;
 using SkillForge.Worker.Security;
 

@@ -1,7 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using SkillForge.Broker;
-using SkillForge.Sessions;
+using SkillForge.Sessions.Storage;
 using SkillForge.Worker.Observability;
 
 namespace SkillForge.Worker.Security;

@@ -1,7 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
-using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
+using SkillForge.Sessions.Storage;
 using SkillForge.Worker.Observability;
 using SkillForge.Worker.Resilience;
 using SkillForge.Worker.Security;

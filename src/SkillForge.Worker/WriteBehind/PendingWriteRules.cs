@@ -1,5 +1,6 @@
-using SkillForge.Agent;
-using SkillForge.Sessions;
+using SkillForge.Agent.Context;
+using SkillForge.Agent.States;
+using SkillForge.Sessions.Storage;
 
 namespace SkillForge.Worker.WriteBehind;
 

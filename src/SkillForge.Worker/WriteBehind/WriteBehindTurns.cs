@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
-using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
+using SkillForge.Sessions.Hosting;
+using SkillForge.Sessions.Storage;
 using SkillForge.Worker.Hosting;
 using SkillForge.Worker.Observability;
 

@@ -1,7 +1,8 @@
 using SkillForge.Agent.Building;
 using SkillForge.Agent.Interview;
 using SkillForge.Agent.SkillMd;
-using static SkillForge.Agent.AgentState;
+using SkillForge.Agent.States;
+using static SkillForge.Agent.States.AgentState;
 
 namespace SkillForge.Agent.Tests.Building;
 

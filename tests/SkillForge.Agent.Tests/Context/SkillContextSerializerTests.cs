@@ -1,5 +1,7 @@
 using System.Text.Json;
 using CsCheck;
+using SkillForge.Agent.Context;
+using SkillForge.Agent.States;
 
 namespace SkillForge.Agent.Tests.Context;
 

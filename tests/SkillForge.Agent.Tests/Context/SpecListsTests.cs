@@ -1,3 +1,4 @@
+using SkillForge.Agent.Context;
 using SkillForge.Agent.Llm;
 
 namespace SkillForge.Agent.Tests.Context;

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using SkillForge.Agent.Context;
+using SkillForge.Agent.Hosting;
 using SkillForge.Agent.Interview;
 using SkillForge.Agent.Llm;
 using SkillForge.Agent.Tests.Fakes;

@@ -1,4 +1,5 @@
 using SkillForge.Agent.Interview;
+using SkillForge.Agent.States;
 
 namespace SkillForge.Agent.Tests.Interview;
 

@@ -1,6 +1,8 @@
-using Xunit.Abstractions;
+using SkillForge.Agent.Context;
 using SkillForge.Agent.Interview;
 using SkillForge.Agent.SkillMd;
+using SkillForge.Agent.States;
+using Xunit.Abstractions;
 
 namespace SkillForge.Agent.Tests.Interview;
 

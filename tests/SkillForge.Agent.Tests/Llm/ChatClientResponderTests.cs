@@ -1,8 +1,10 @@
-using Xunit.Abstractions;
 using Microsoft.Extensions.AI;
+using SkillForge.Agent.Context;
 using SkillForge.Agent.Llm;
 using SkillForge.Agent.SkillMd;
+using SkillForge.Agent.States;
 using SkillForge.Agent.Tests.Fakes;
+using Xunit.Abstractions;
 
 namespace SkillForge.Agent.Tests.Llm;
 

@@ -1,4 +1,6 @@
+using SkillForge.Agent.Context;
 using SkillForge.Agent.Llm;
+using SkillForge.Agent.States;
 using SkillForge.Agent.Tests.Fakes;
 
 namespace SkillForge.Agent.Tests.Llm;

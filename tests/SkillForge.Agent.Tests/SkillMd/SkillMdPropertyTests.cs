@@ -1,4 +1,5 @@
 using CsCheck;
+using SkillForge.Agent.Context;
 using SkillForge.Agent.SkillMd;
 
 namespace SkillForge.Agent.Tests.SkillMd;

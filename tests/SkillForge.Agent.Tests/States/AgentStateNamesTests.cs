@@ -1,3 +1,5 @@
+using SkillForge.Agent.States;
+
 namespace SkillForge.Agent.Tests.States;
 
 public class AgentStateNamesTests

@@ -1,4 +1,7 @@
-using static SkillForge.Agent.AgentState;
+using static SkillForge.Agent.States.AgentState;
+
+using SkillForge.Agent.Context;
+using SkillForge.Agent.States;
 
 namespace SkillForge.Agent.Tests.States;
 

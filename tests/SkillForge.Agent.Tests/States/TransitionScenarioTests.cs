@@ -1,6 +1,8 @@
+using SkillForge.Agent.Context;
 using SkillForge.Agent.Interview;
+using SkillForge.Agent.States;
 using SkillForge.Agent.Tests.Fakes;
-using static SkillForge.Agent.AgentState;
+using static SkillForge.Agent.States.AgentState;
 
 namespace SkillForge.Agent.Tests.States;
 

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SkillForge.Sessions.Caching;
+using SkillForge.Sessions.Hosting;
+using SkillForge.Sessions.Storage;
 using SkillForge.Testing;
 
 namespace SkillForge.Sessions.Tests.Caching;

@@ -1,7 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using SkillForge.Sessions;
+using SkillForge.Sessions.Hosting;
 using SkillForge.Sessions.Migrations;
 using SkillForge.Testing;
 

@@ -1,4 +1,5 @@
 using Dapper;
+using SkillForge.Sessions.Hosting;
 using SkillForge.Sessions.Retention;
 using SkillForge.Testing;
 

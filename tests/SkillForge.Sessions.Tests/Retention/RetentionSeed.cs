@@ -1,6 +1,6 @@
 using Dapper;
 using Npgsql;
-using SkillForge.Sessions;
+using SkillForge.Sessions.Storage;
 
 namespace SkillForge.Sessions.Tests.Retention;
 

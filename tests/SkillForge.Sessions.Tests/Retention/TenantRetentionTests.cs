@@ -1,7 +1,9 @@
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using SkillForge.Sessions.Hosting;
 using SkillForge.Sessions.Retention;
+using SkillForge.Sessions.Storage;
 using SkillForge.Testing;
 using static SkillForge.Sessions.Tests.Retention.RetentionSeed;
 

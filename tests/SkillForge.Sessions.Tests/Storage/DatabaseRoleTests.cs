@@ -1,6 +1,6 @@
 using Dapper;
 using Npgsql;
-using SkillForge.Sessions;
+using SkillForge.Sessions.Storage;
 using SkillForge.Testing;
 using static SkillForge.Sessions.Tests.Storage.Turns;
 

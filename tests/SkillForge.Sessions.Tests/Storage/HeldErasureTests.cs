@@ -1,5 +1,7 @@
 using Dapper;
+using SkillForge.Sessions.Hosting;
 using SkillForge.Sessions.Retention;
+using SkillForge.Sessions.Storage;
 using SkillForge.Testing;
 using static SkillForge.Sessions.Tests.Storage.Turns;
 

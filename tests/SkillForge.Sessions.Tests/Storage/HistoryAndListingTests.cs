@@ -1,4 +1,5 @@
-using SkillForge.Sessions;
+using SkillForge.Sessions.Hosting;
+using SkillForge.Sessions.Storage;
 using SkillForge.Testing;
 using static SkillForge.Sessions.Tests.Storage.Turns;
 

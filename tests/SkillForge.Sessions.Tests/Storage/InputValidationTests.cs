@@ -1,5 +1,6 @@
 using Dapper;
-using SkillForge.Sessions;
+using SkillForge.Sessions.Hosting;
+using SkillForge.Sessions.Storage;
 using SkillForge.Testing;
 using static SkillForge.Sessions.Tests.Storage.Turns;
 

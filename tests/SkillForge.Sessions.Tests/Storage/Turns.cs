@@ -1,4 +1,4 @@
-using SkillForge.Sessions;
+using SkillForge.Sessions.Storage;
 
 namespace SkillForge.Sessions.Tests.Storage;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SkillForge.Agent;
 using SkillForge.Contracts;
-using SkillForge.Sessions;
+using SkillForge.Sessions.Storage;
 using SkillForge.Testing;
 using SkillForge.Worker.ChatTurns;
 using SkillForge.Worker.Tests.Observability;

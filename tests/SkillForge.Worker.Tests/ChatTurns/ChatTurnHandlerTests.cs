@@ -1,8 +1,8 @@
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using SkillForge.Contracts;
-using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
+using SkillForge.Sessions.Storage;
 using SkillForge.Testing;
 using SkillForge.Worker.ChatTurns;
 using StackExchange.Redis;

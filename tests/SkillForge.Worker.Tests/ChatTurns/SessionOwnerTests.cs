@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
-using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
+using SkillForge.Sessions.Storage;
 using SkillForge.Testing;
 
 namespace SkillForge.Worker.Tests.ChatTurns;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using SkillForge.Agent;
 using SkillForge.Agent.Interview;
-using SkillForge.Sessions;
+using SkillForge.Sessions.Storage;
 using SkillForge.Testing;
 
 namespace SkillForge.Worker.Tests.ChatTurns;

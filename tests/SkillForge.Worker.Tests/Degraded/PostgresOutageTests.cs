@@ -2,8 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using SkillForge.Client;
 using SkillForge.Contracts;
-using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
+using SkillForge.Sessions.Storage;
 using SkillForge.Testing;
 
 namespace SkillForge.Worker.Tests.Degraded;

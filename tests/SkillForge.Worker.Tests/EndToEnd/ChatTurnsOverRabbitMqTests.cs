@@ -1,6 +1,6 @@
 using SkillForge.Client;
-using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
+using SkillForge.Sessions.Storage;
 using SkillForge.Testing;
 using SkillForge.Testing.Worker;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using SkillForge.Agent;
 using SkillForge.Agent.Interview;
-using SkillForge.Sessions;
+using SkillForge.Sessions.Storage;
 using SkillForge.Testing;
 using SkillForge.Testing.Worker;
 

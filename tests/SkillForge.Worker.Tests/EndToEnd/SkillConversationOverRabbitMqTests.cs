@@ -1,7 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
-using SkillForge.Agent;
+using SkillForge.Agent.Hosting;
 using SkillForge.Client;
 using SkillForge.Testing;
 using SkillForge.Testing.Worker;

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using SkillForge.Contracts;
-using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
+using SkillForge.Sessions.Storage;
 using SkillForge.Testing;
 using SkillForge.Testing.Worker;
 using SkillForge.Worker.ChatTurns;

@@ -1,4 +1,4 @@
-using SkillForge.Sessions;
+using SkillForge.Sessions.Storage;
 using SkillForge.Testing;
 using SkillForge.Testing.Worker;
 using StackExchange.Redis;

@@ -4,8 +4,8 @@ using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using SkillForge.Contracts;
 using SkillForge.Contracts.Queues;
-using SkillForge.Sessions;
 using SkillForge.Sessions.Caching;
+using SkillForge.Sessions.Storage;
 using SkillForge.Testing;
 
 namespace SkillForge.Worker.Tests.Erasure;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SkillForge.Client;
 using SkillForge.Contracts;
 using SkillForge.Contracts.Operations;
-using SkillForge.Sessions;
+using SkillForge.Sessions.Storage;
 using SkillForge.Testing;
 using SkillForge.Worker.Erasure;
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using RabbitMQ.Client;
 using SkillForge.Contracts.Queues;
-using SkillForge.Sessions;
+using SkillForge.Sessions.Storage;
 using SkillForge.Testing;
 using SkillForge.Testing.Worker;
 using SkillForge.Worker.Erasure;

@@ -2,7 +2,7 @@ using RabbitMQ.Client;
 using SkillForge.Broker;
 using SkillForge.Contracts;
 using SkillForge.Contracts.Queues;
-using SkillForge.Sessions;
+using SkillForge.Sessions.Storage;
 using SkillForge.Testing;
 using SkillForge.Testing.Worker;
 using SkillForge.Worker.WriteBehind;

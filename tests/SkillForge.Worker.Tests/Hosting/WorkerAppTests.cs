@@ -3,7 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using SkillForge.Sessions;
+using SkillForge.Sessions.Hosting;
 using SkillForge.Testing;
 using SkillForge.Worker.Hosting;
 

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using SkillForge.Agent;
-using SkillForge.Sessions;
+using SkillForge.Agent.Context;
+using SkillForge.Sessions.Storage;
 using SkillForge.Testing;
 
 namespace SkillForge.Worker.Tests.Llm;
