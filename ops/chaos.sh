@@ -8,7 +8,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 ops/dev.sh up >/dev/null
-for project in src/SkillForge.Worker src/SkillForge.Bench; do
+for project in src/SkillForge.Worker src/SkillForge.Chaos; do
   dotnet build -c Release -v q -nologo "$project" >/dev/null
 done
-exec src/SkillForge.Bench/bin/Release/net10.0/SkillForge.Bench chaos "$@"
+exec src/SkillForge.Chaos/bin/Release/net10.0/SkillForge.Chaos "$@"

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using SkillForge.Client;
+using SkillForge.Harness;
 
 namespace SkillForge.Bench;
 
@@ -20,16 +21,15 @@ internal static class ExportBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = CleanupBenchmark.FindRepositoryRoot();
-        await using var database = await BenchDatabase.CreateAsync();
+        await using var database = await ScratchDatabase.CreateAsync(DatabaseServer.FromEnvironment(), "sf_bench");
         (string User, int Sessions, int Turns)[] users = [("u10x200", 10, 200), ("u100x200", 100, 200), ("u100x20", 100, 20)];
         foreach (var (user, sessions, turns) in users)
         {
             await SeedAsync(database, user, sessions, turns);
         }
-        await using var worker = await WorkerProcess.StartAsync(root, 18083,
-            $"--ConnectionStrings:Postgres={database.AppConnection}", $"--ConnectionStrings:PostgresMaintenance={database.MaintenanceConnection}",
-            $"--ConnectionStrings:PostgresAdmin={database.AdminConnection}");
+        await using var worker = await WorkerProcess.StartAsync(18083,
+            $"--ConnectionStrings:Postgres={database.AppConnectionString}", $"--ConnectionStrings:PostgresMaintenance={database.MaintenanceConnectionString}",
+            $"--ConnectionStrings:PostgresAdmin={database.AdminConnectionString}");
         using var bus = await BenchBus.StartAsync();
         var client = bus.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
         await client.ExportUserAsync(Tenant, "u10x200"); // warm-up: connections, JIT
@@ -85,15 +85,15 @@ internal static class ExportBenchmark
             .AppendLine()
             .AppendLine("Every answer on the way is bounded whatever the user holds: a listing page at most 200 sessions, a history page at most " +
                         "1,000 messages and `Sessions:MaxHistoryPageBytes` (2 MiB), a session's export its row and audit lines.");
-        await File.WriteAllTextAsync(Path.Combine(root, "docs", "export-benchmark.md"), $"# Export cost\n\n`ops/dev.sh bench export`.\n\n{report}");
+        await File.WriteAllTextAsync(Path.Combine(RepositoryRoot.Path, "docs", "export-benchmark.md"), $"# Export cost\n\n`ops/dev.sh bench export`.\n\n{report}");
         Console.WriteLine(report);
         await bus.StopAsync();
         return 0;
     }
 
-    private static async Task SeedAsync(BenchDatabase database, string user, int sessions, int turns)
+    private static async Task SeedAsync(ScratchDatabase database, string user, int sessions, int turns)
     {
-        await using var connection = await database.Seeder.OpenConnectionAsync();
+        await using var connection = await database.Superuser.OpenConnectionAsync();
         await connection.ExecuteAsync("""
             INSERT INTO sessions (tenant_id, session_id, state, status, context, version, message_count, created_at, updated_at,
                                   last_activity_at, user_id)

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using SkillForge.Client;
+using SkillForge.Harness;
 
 namespace SkillForge.Bench;
 
@@ -21,7 +22,6 @@ internal static class FairnessBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = CleanupBenchmark.FindRepositoryRoot();
         using var model = SlowModel.Start(ModelDelay);
         var report = new StringBuilder()
             .AppendLine($"## Fairness ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores)")
@@ -37,7 +37,7 @@ internal static class FairnessBenchmark
         {
             string[] settings = [$"--Agent:Llm:Endpoint={model.Endpoint}", "--Agent:Llm:Model=bench-model", "--Agent:Llm:Timeout=00:01:00",
                 .. setting is null ? Array.Empty<string>() : [setting]];
-            await using var worker = await WorkerProcess.StartAsync(root, 18082, settings);
+            await using var worker = await WorkerProcess.StartAsync(18082, settings);
             using var bus = await BenchBus.StartAsync();
             var client = bus.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
             await TimeOneAsync(client); // warm-up: connections, JIT, the model client
@@ -72,7 +72,7 @@ internal static class FairnessBenchmark
             await bus.StopAsync();
         }
         report.AppendLine().AppendLine($"Goal: the shipped setting within 1.5× — {(met ? "met" : "missed")}.");
-        var docs = Path.Combine(root, "docs");
+        var docs = Path.Combine(RepositoryRoot.Path, "docs");
         await File.WriteAllTextAsync(Path.Combine(docs, "fairness.md"), $"# Fairness between sessions\n\n`ops/dev.sh bench fairness`.\n\n{report}");
         Console.WriteLine(report);
         return met ? 0 : 1;

@@ -1,11 +1,11 @@
 using System.Diagnostics;
-using System.Text;
 using Dapper;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SkillForge.Client;
+using SkillForge.Harness;
 using SkillForge.Sessions.Caching;
 using SkillForge.Sessions.Hosting;
 using SkillForge.Sessions.Storage;
@@ -13,7 +13,7 @@ using SkillForge.Sessions.Storage;
 namespace SkillForge.Bench;
 
 /// <summary>
-/// Issue 8's benchmark, in one run: the transport's ceiling (bare request/response echo with the worker's transport
+/// The performance benchmark, in one run: the transport's ceiling (bare request/response echo with the worker's transport
 /// settings), chat turns through the real worker process at 1/8/32/64 senders, append latency as conversations grow,
 /// session restore hot and cold, and the worker's memory. Writes docs/performance.md and its charts (PNG).
 /// </summary>
@@ -26,7 +26,6 @@ internal static class PerformanceBenchmark
         var seconds = BenchArgs.Int(args, "--seconds", 15);
         var soakMinutes = BenchArgs.Int(args, "--soak-minutes", 10);
         var duration = TimeSpan.FromSeconds(seconds);
-        var root = CleanupBenchmark.FindRepositoryRoot();
         using var bus = await BenchBus.StartAsync();
 
         Console.WriteLine("1. Ceiling: bare MassTransit request/response echo");
@@ -44,7 +43,7 @@ internal static class PerformanceBenchmark
         Console.WriteLine("2. Chat turns through the real worker (default responder)");
         var turns = new List<LoadRun.Result>();
         var memory = new List<(string When, double Rss, double Peak)>();
-        await using (var worker = await WorkerProcess.StartAsync(root))
+        await using (var worker = await WorkerProcess.StartAsync())
         {
             var client = bus.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
             var run = Guid.NewGuid().ToString("N")[..8];
@@ -81,14 +80,14 @@ internal static class PerformanceBenchmark
         Console.WriteLine("3. Append latency as the conversation grows; 4. restore hot and cold");
         var (growth, restore) = await MeasureStoreAsync();
 
-        var report = PerformanceReport.Write(root, ceiling, turns, growth, restore, memory, seconds, soakMinutes);
+        var report = PerformanceReport.Write(ceiling, turns, growth, restore, memory, seconds, soakMinutes);
         Console.WriteLine(report);
         return 0;
     }
 
     private static async Task<(List<(int Messages, double P50, double P99)> Growth, List<(string Where, double P50, double P99)> Restore)> MeasureStoreAsync()
     {
-        await using var database = await BenchDatabase.CreateAsync();
+        await using var database = await ScratchDatabase.CreateAsync(DatabaseServer.FromEnvironment(), "sf_bench");
         var options = Options.Create(new SessionStoreOptions());
         var store = new SessionStore(new SessionDatabase(database.App), options, NullLogger<SessionStore>.Instance);
         // Rounds interleave the sizes (one append to each per round) after a warm-up, so drift on a shared machine
@@ -131,7 +130,7 @@ internal static class PerformanceBenchmark
 
         var restoreKey = new SessionKey("bench-restore", "thousand");
         await SeedConversationAsync(database, restoreKey, 1_000);
-        using var redis = SessionsHostingExtensions.ConnectRedis(BenchBus.Env("ConnectionStrings__Redis", "127.0.0.1:6379,user=skillforge-worker,password=skillforge-worker"));
+        using var redis = SessionsHostingExtensions.ConnectRedis(ToolEnvironment.Get("ConnectionStrings__Redis", "127.0.0.1:6379,user=skillforge-worker,password=skillforge-worker"));
         var cache = new SessionCache(redis, options, NullLogger<SessionCache>.Instance);
         var session = (await store.LoadAsync(restoreKey, CancellationToken.None))!;
         await cache.SetAsync(session);
@@ -163,9 +162,9 @@ internal static class PerformanceBenchmark
 
     private static SessionKey GrowthKey(int size) => new("bench-growth", $"size-{size}");
 
-    private static async Task SeedConversationAsync(BenchDatabase database, SessionKey key, int messages)
+    private static async Task SeedConversationAsync(ScratchDatabase database, SessionKey key, int messages)
     {
-        await using var connection = await database.Seeder.OpenConnectionAsync();
+        await using var connection = await database.Superuser.OpenConnectionAsync();
         await connection.ExecuteAsync("""
             INSERT INTO sessions (tenant_id, session_id, state, status, context, version, message_count, created_at, updated_at, last_activity_at)
             VALUES (@TenantId, @SessionId, 'gathering_details', 'active', '{"schema_version":1}', @messages / 2, @messages, now(), now(), now());

@@ -1,16 +1,17 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using SkillForge.Harness;
 
 namespace SkillForge.Bench;
 
 /// <summary>Writes docs/performance.md (figures against the performance goals) and its two PNG charts.</summary>
 internal static class PerformanceReport
 {
-    public static string Write(string root, List<LoadRun.Result> ceiling, List<LoadRun.Result> turns,
+    public static string Write(List<LoadRun.Result> ceiling, List<LoadRun.Result> turns,
         List<(int Messages, double P50, double P99)> growth, List<(string Where, double P50, double P99)> restore,
         List<(string When, double Rss, double Peak)> memory, int seconds, int soakMinutes)
     {
-        var docs = Path.Combine(root, "docs");
+        var docs = Path.Combine(RepositoryRoot.Path, "docs");
         Directory.CreateDirectory(docs);
         var c32 = ceiling.Single(r => r.Senders == 32);
         var t32 = turns.Single(r => r.Senders == 32);

@@ -6,7 +6,6 @@ return scenario switch
 {
     "cleanup" => await CleanupBenchmark.RunAsync(args.Skip(1).ToArray()),
     "turns" => await PerformanceBenchmark.RunAsync(args.Skip(1).ToArray()),
-    "chaos" => await ChaosSuite.RunAsync(args.Skip(1).ToArray()),
     "fairness" => await FairnessBenchmark.RunAsync(args.Skip(1).ToArray()),
     "export" => await ExportBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
@@ -15,7 +14,6 @@ return scenario switch
 static int Usage()
 {
     Console.Error.WriteLine("usage: SkillForge.Bench cleanup [--sessions N] [--messages-per-session M] [--batch B] [--pause-ms P] [--rounds R] [--turn-rates T1,T2] [--through-worker]");
-    Console.Error.WriteLine("       SkillForge.Bench chaos [scenario] [--long]");
     Console.Error.WriteLine("       SkillForge.Bench fairness   (build the worker first: dotnet build -c Release src/SkillForge.Worker)");
     Console.Error.WriteLine("       SkillForge.Bench export     (build the worker first: dotnet build -c Release src/SkillForge.Worker)");
     Console.Error.WriteLine("       SkillForge.Bench turns [--seconds S] [--soak-minutes M]   (build the worker first: dotnet build -c Release src/SkillForge.Worker)");

@@ -46,6 +46,9 @@ internal static partial class WorkerLog
     [LoggerMessage(EventId = 2021, Level = LogLevel.Information, Message = "Cleanup tick {Tick:o} claimed; CleanupSessions sent")]
     public static partial void CleanupScheduled(ILogger logger, DateTimeOffset tick);
 
+    [LoggerMessage(EventId = 2023, Level = LogLevel.Information, Message = "Cleanup tick {Tick:o} is claimed by another instance (or was sent); left to it")]
+    public static partial void CleanupTickLeft(ILogger logger, DateTimeOffset tick);
+
     [LoggerMessage(EventId = 2022, Level = LogLevel.Warning, Message = "Cleanup schedule could not claim or send its tick; trying again")]
     public static partial void CleanupScheduleFailed(ILogger logger, Exception exception);
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SkillForge.Harness;
 using SkillForge.Testing;
 using SkillForge.Testing.Worker;
 

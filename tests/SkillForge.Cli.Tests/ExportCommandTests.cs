@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
 using SkillForge.Agent.States;
+using SkillForge.Harness;
 using SkillForge.Testing;
 using SkillForge.Testing.Worker;
 

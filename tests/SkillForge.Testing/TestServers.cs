@@ -1,3 +1,5 @@
+using SkillForge.Harness;
+
 namespace SkillForge.Testing;
 
 /// <summary>
@@ -21,6 +23,9 @@ public static class TestServers
     /// </summary>
     public static string PostgresSuperuser { get; } = FromEnvironment("ConnectionStrings__PostgresSuperuser",
         "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=skillforge_test");
+
+    /// <summary>The four roles' connection strings, for a scratch database of a test class's own.</summary>
+    public static DatabaseServer Database { get; } = new(Postgres, PostgresAdmin, PostgresMaintenance, PostgresSuperuser);
 
     public static string Redis { get; } = FromEnvironment("ConnectionStrings__Redis", "127.0.0.1:6379,user=skillforge-worker,password=skillforge-worker");
 

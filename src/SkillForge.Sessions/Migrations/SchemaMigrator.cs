@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Dapper;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using SkillForge.Sessions.Hosting;
 
 namespace SkillForge.Sessions.Migrations;

@@ -34,11 +34,8 @@ public sealed class RetentionPolicy
     public int BatchSize { get; set; } = 2_000;
 
     /// <summary>
-    /// Rest between purge batches, leaving the CPU to chat turns for a moment. The cleanup benchmark measured the
-    /// trade (docs/cleanup-benchmark.md): on two cores at 250 chat turns/s the chat p99 during a purge was about the
-    /// same for batches of 250–2,000 and rests of 0–15 ms while the rate fell with every millisecond of rest, so the
-    /// default rests briefly after a large batch; at 1,000 turns/s (a saturated machine) no rest at all made the
-    /// p99 eight times worse, so a run at busy hours wants a longer rest.
+    /// Rest between purge batches, leaving the CPU to chat turns for a moment: the purge goes slower, chat latency during
+    /// it stays closer to normal. docs/cleanup-benchmark.md measures the trade; a run at busy hours wants a longer rest.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan PauseBetweenBatches { get; set; } = TimeSpan.FromMilliseconds(10);

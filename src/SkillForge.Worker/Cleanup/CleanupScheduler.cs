@@ -81,6 +81,7 @@ public sealed class CleanupScheduler(
     {
         if (!await ticks.TryClaimAsync(tick, _instance, cancellationToken))
         {
+            WorkerLog.CleanupTickLeft(logger, tick);
             return;
         }
         var endpoint = await bus.GetSendEndpoint(SkillForgeQueues.Address(SkillForgeQueues.Cleanup));

@@ -4,10 +4,9 @@ namespace SkillForge.Worker.Hosting;
 
 /// <summary>
 /// Every message the worker sends — replies, queued writes, the cleanup's schedule and report — is sent or failed
-/// within <see cref="WorkerOptions.SendTimeout"/>. A send can otherwise wait for good: the fault suite caught a
-/// chat-turn reply waiting on a RabbitMQ channel's one-time topology set-up that a broker restart left unfinished
-/// (MassTransit's OneTimeSetup wait takes no cancellation), and publishes whose confirmation never comes are an open
-/// RabbitMQ.Client bug (rabbitmq-dotnet-client#1930). Such a consume holds one of its endpoint's concurrent-message
+/// within <see cref="WorkerOptions.SendTimeout"/>. A send can otherwise wait for good: on a channel's one-time
+/// topology set-up that a broker restart left unfinished (MassTransit's OneTimeSetup wait takes no cancellation), or
+/// on a publish confirmation that never comes (rabbitmq-dotnet-client#1930). Such a consume holds one of its endpoint's concurrent-message
 /// slots for as long as the process lives, while the worker looks healthy; bounded, it fails with a
 /// <see cref="SendTimeoutException"/>, a <see cref="TimeoutException"/>, so the endpoint's retry runs the message
 /// again (a chat turn is then answered from the store: it was applied before its reply was sent).

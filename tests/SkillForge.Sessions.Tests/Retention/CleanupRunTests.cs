@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using SkillForge.Harness;
 using SkillForge.Sessions.Hosting;
 using SkillForge.Sessions.Retention;
 using SkillForge.Sessions.Storage;
@@ -15,7 +16,7 @@ public sealed class CleanupRunTests : IAsyncLifetime
     private static readonly DateTimeOffset AsOf = new(2026, 6, 1, 3, 0, 0, TimeSpan.Zero);
     private ScratchDatabase _db = null!;
 
-    public async Task InitializeAsync() => _db = await ScratchDatabase.CreateAsync();
+    public async Task InitializeAsync() => _db = await ScratchDatabase.CreateAsync(TestServers.Database);
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
 

@@ -1,4 +1,5 @@
 using Dapper;
+using SkillForge.Harness;
 using SkillForge.Sessions.Hosting;
 using SkillForge.Sessions.Retention;
 using SkillForge.Testing;
@@ -14,7 +15,7 @@ public sealed class CleanupTicksTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _db = await ScratchDatabase.CreateAsync();
+        _db = await ScratchDatabase.CreateAsync(TestServers.Database);
         _ticks = new CleanupTicks(new MaintenanceDatabase(_db.Maintenance));
     }
 

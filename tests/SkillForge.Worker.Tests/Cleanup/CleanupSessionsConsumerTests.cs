@@ -8,6 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 using SkillForge.Contracts;
 using SkillForge.Contracts.Operations;
 using SkillForge.Contracts.Queues;
+using SkillForge.Harness;
 using SkillForge.Sessions.Caching;
 using SkillForge.Sessions.Retention;
 using SkillForge.Sessions.Storage;
@@ -24,7 +25,7 @@ public sealed class CleanupSessionsConsumerTests : IAsyncLifetime
 {
     private ScratchDatabase _db = null!;
 
-    public async Task InitializeAsync() => _db = await ScratchDatabase.CreateAsync();
+    public async Task InitializeAsync() => _db = await ScratchDatabase.CreateAsync(TestServers.Database);
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
 
@@ -143,23 +144,24 @@ public sealed class CleanupSessionsConsumerTests : IAsyncLifetime
         Assert.Equal(tick, sent);
         // The tick is marked sent just after the send returns: wait for the mark rather than race it.
         await using var connection = await _db.Superuser.OpenConnectionAsync();
-        DateTime? sentAt = null;
-        for (var deadline = DateTime.UtcNow.AddSeconds(10); sentAt is null && DateTime.UtcNow < deadline; await Task.Delay(50))
-        {
-            sentAt = await connection.ExecuteScalarAsync<DateTime?>("SELECT sent_at FROM cleanup_ticks WHERE tick = @tick", new { tick = tick.UtcDateTime });
-        }
+        var sentAt = await Eventually.ReadAsync(
+            () => connection.ExecuteScalarAsync<DateTime?>("SELECT sent_at FROM cleanup_ticks WHERE tick = @tick", new { tick = tick.UtcDateTime }),
+            at => at is not null, TimeSpan.FromSeconds(10));
         Assert.NotNull(sentAt);
     }
 
     [Fact]
     public async Task Should_leave_a_tick_to_the_instance_that_claimed_it_within_the_lease()
     {
-        await ClaimedButUnsentTickAsync(claimedAgo: TimeSpan.FromSeconds(10));
+        var tick = await ClaimedButUnsentTickAsync(claimedAgo: TimeSpan.FromSeconds(10));
+        var logs = new CapturingLoggerProvider();
 
-        await using var host = await DailySchedulerAsync();
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await using var host = await DailySchedulerAsync(logs);
+        // The scheduler says when it has tried the tick and left it: no waiting on the clock for nothing to happen.
+        await Eventually.HoldsAsync(() => Task.FromResult(logs.Entries.Any(e => e.EventId == 2023 && e.Message.Contains($"{tick:o}", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(30), "the scheduler leaving the tick");
 
-        Assert.False(await host.Services.GetRequiredService<ITestHarness>().Sent.Any<CleanupSessions>());
+        Assert.False(host.Services.GetRequiredService<ITestHarness>().Sent.Select<CleanupSessions>().Any());
     }
 
     [Fact]
@@ -186,7 +188,14 @@ public sealed class CleanupSessionsConsumerTests : IAsyncLifetime
 
     private const string DailyCron = "0 0 3 * * ?";
 
-    private async Task<AsyncHost> DailySchedulerAsync() => new(await WorkerTestHost.StartAsync(s => s.AddHostedService<CleanupScheduler>(),
+    private async Task<AsyncHost> DailySchedulerAsync(CapturingLoggerProvider? logs = null) => new(await WorkerTestHost.StartAsync(s =>
+        {
+            s.AddHostedService<CleanupScheduler>();
+            if (logs is not null)
+            {
+                s.AddSingleton<ILoggerProvider>(logs);
+            }
+        },
         new Dictionary<string, string?>(_db.AsConfiguration()) { ["Cleanup:Cron"] = DailyCron }));
 
     private static async Task<DateTimeOffset> NextScheduledAsync(AsyncHost host)

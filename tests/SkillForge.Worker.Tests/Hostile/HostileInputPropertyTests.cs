@@ -5,7 +5,7 @@ using SkillForge.Testing;
 namespace SkillForge.Worker.Tests.Hostile;
 
 /// <summary>
-/// Issue 7's hostile input, property-based over every field of the requests, through the client and the in-memory
+/// Hostile input, property-based over every field of the requests, through the client and the in-memory
 /// bus (so serialisation is part of it) into the real handlers, PostgreSQL and Redis. Invariants: every request is
 /// answered (no fault, no endless retry), a rejected turn writes nothing, an accepted text round-trips exactly,
 /// another tenant's ids find nothing, and a user's listing and erasure reach that user's sessions only.

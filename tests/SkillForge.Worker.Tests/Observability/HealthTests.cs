@@ -96,18 +96,8 @@ public sealed class HealthTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
     }
 
-    private static async Task<bool> ReadyBecomesAsync(HttpClient http, HttpStatusCode expected)
-    {
-        for (var deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline; await Task.Delay(250))
-        {
-            var response = await http.GetAsync("/health/ready");
-            if (response.StatusCode == expected)
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    private static async Task<bool> ReadyBecomesAsync(HttpClient http, HttpStatusCode expected) =>
+        await Eventually.ReadAsync(async () => (await http.GetAsync("/health/ready")).StatusCode, status => status == expected, TimeSpan.FromSeconds(60)) == expected;
 
     private static Uri Address(RunningWorker worker) =>
         new(worker.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());

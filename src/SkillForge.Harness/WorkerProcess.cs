@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace SkillForge.Bench;
+namespace SkillForge.Harness;
 
 /// <summary>The real worker as its own process (Release build), so its memory is its own to measure.</summary>
-internal sealed class WorkerProcess : IAsyncDisposable
+public sealed class WorkerProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
@@ -19,9 +19,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <param name="settings">More configuration as command-line arguments (<c>--Section:Key=value</c>).</param>
-    public static async Task<WorkerProcess> StartAsync(string root, int port = 18080, params string[] settings)
+    public static async Task<WorkerProcess> StartAsync(int port = 18080, params string[] settings)
     {
-        var binary = Path.Combine(root, "src/SkillForge.Worker/bin/Release/net10.0/SkillForge.Worker");
+        var binary = Path.Combine(RepositoryRoot.Path, "src/SkillForge.Worker/bin/Release/net10.0/SkillForge.Worker");
         if (!File.Exists(binary))
         {
             throw new InvalidOperationException($"Build the worker first: dotnet build -c Release src/SkillForge.Worker ({binary} is missing).");

@@ -1,6 +1,6 @@
-namespace SkillForge.Testing;
+namespace SkillForge.Harness;
 
-/// <summary>The clone the tests run from: the folder above the test binaries that holds the solution.</summary>
+/// <summary>The clone a tool or test runs from: the folder above its binaries that holds the solution.</summary>
 public static class RepositoryRoot
 {
     public static string Path { get; } = Find();
