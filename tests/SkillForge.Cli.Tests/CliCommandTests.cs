@@ -147,6 +147,10 @@ public sealed class CliCommandTests(RealWorkerFixture worker) : IClassFixture<Re
         Assert.Contains("a-session", table);
         Assert.Contains("b-session", table);
         Assert.Equal(["a-session"], SessionIds(page));
+        using (var paged = JsonDocument.Parse(page))
+        {
+            Assert.Equal("a-session", paged.RootElement.GetProperty("nextAfter").GetString()); // the cursor of the next page
+        }
         Assert.Equal(["b-session"], SessionIds(next));
         Assert.Equal(2, badExit);
         Assert.Contains("sleeping", bad);
@@ -209,6 +213,6 @@ public sealed class CliCommandTests(RealWorkerFixture worker) : IClassFixture<Re
     private static string[] SessionIds(string json)
     {
         using var document = JsonDocument.Parse(json);
-        return document.RootElement.EnumerateArray().Select(s => s.GetProperty("sessionId").GetString()!).ToArray();
+        return document.RootElement.GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("sessionId").GetString()!).ToArray();
     }
 }

@@ -37,6 +37,34 @@ public sealed class RetentionCommandTests(RealWorkerFixture worker) : IClassFixt
     }
 
     [Fact]
+    public async Task Should_list_a_users_sessions_and_page_with_the_cursor()
+    {
+        var tenant = TestIds.Tenant();
+        var (older, newer) = ("older-session", "newer-session"); // short: the table must not wrap them (the tenant is new)
+        await worker.Client.SendTurnAsync(tenant, older, "I want a skill that formats SQL queries", userId: "ana@example.com");
+        await worker.Client.SendTurnAsync(tenant, newer, "I want a skill that lints YAML", userId: "ana@example.com");
+        await worker.Client.SendTurnAsync(tenant, TestIds.Session(), "someone else's", userId: "bob@example.com");
+
+        var (tableExit, table) = await CliRunner.RunAsync("", "sessions", "-t", tenant, "--user", "ana@example.com");
+        var (firstExit, first) = await CliRunner.RunAsync("", "sessions", "-t", tenant, "--user", "ana@example.com", "--limit", "1", "--json");
+        string cursor;
+        using (var document = JsonDocument.Parse(first))
+        {
+            Assert.Equal(newer, Assert.Single(document.RootElement.GetProperty("sessions").EnumerateArray()).GetProperty("sessionId").GetString());
+            cursor = document.RootElement.GetProperty("nextCursor").GetString()!;
+        }
+        var (secondExit, second) = await CliRunner.RunAsync("", "sessions", "-t", tenant, "--user", "ana@example.com", "--limit", "1", "--cursor", cursor, "--json");
+        var (mixedExit, _) = await CliRunner.RunAsync("", "sessions", "-t", tenant, "--user", "ana@example.com", "--after", "x");
+
+        Assert.Equal((0, 0, 0, 2), (tableExit, firstExit, secondExit, mixedExit));
+        Assert.Contains(older, table);
+        Assert.Contains(newer, table);
+        using var page2 = JsonDocument.Parse(second);
+        Assert.Equal(older, Assert.Single(page2.RootElement.GetProperty("sessions").EnumerateArray()).GetProperty("sessionId").GetString());
+        Assert.Equal(JsonValueKind.Null, page2.RootElement.GetProperty("nextCursor").ValueKind);
+    }
+
+    [Fact]
     public async Task Should_set_show_and_clear_a_tenants_retention_and_say_what_is_out_of_bounds()
     {
         var tenant = TestIds.Tenant();
