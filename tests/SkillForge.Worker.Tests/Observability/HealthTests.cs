@@ -27,7 +27,14 @@ public sealed class HealthTests
         Assert.True(turn.IsReplied);
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+        var readyReport = await Report(ready);
+        Assert.Equal("Healthy", readyReport.Status);
+        Assert.Equal(["postgres", "rabbitmq", "redis"], readyReport.Checks.Select(c => c.Name));
+        Assert.All(readyReport.Checks, c => Assert.Equal("Healthy", c.Status));
+        Assert.Equal(["rabbitmq-stuck"], (await Report(live)).Checks.Select(c => c.Name));
+        var bus = await Report(await http.GetAsync("/health/bus"));
+        Assert.Equal("Healthy", bus.Status);
+        Assert.NotEmpty(bus.Checks);
         // At least this turn: OpenTelemetry listens to every meter named SkillForge in the process, and other test
         // classes run their hosts beside this one.
         Assert.Matches(@"skillforge_turns_total\{[^}]*outcome=""replied""[^}]*\} [1-9]", metrics);
@@ -74,7 +81,12 @@ public sealed class HealthTests
         var ready = await http.GetAsync("/health/ready");
 
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.Equal("Degraded", await ready.Content.ReadAsStringAsync());
+        var report = await Report(ready);
+        Assert.Equal("Degraded", report.Status);
+        // The operator sees which dependency it is, and why.
+        var redis = Assert.Single(report.Checks, c => c.Status != "Healthy");
+        Assert.Equal(("redis", "Degraded"), (redis.Name, redis.Status));
+        Assert.False(string.IsNullOrWhiteSpace(redis.Description));
     }
 
     [Fact]
@@ -94,6 +106,17 @@ public sealed class HealthTests
 
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+    }
+
+    private sealed record CheckReport(string Name, string Status, double DurationMs, string? Description);
+
+    private sealed record HealthReport(string Status, double DurationMs, IReadOnlyList<CheckReport> Checks);
+
+    private static async Task<HealthReport> Report(HttpResponseMessage response)
+    {
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        return System.Text.Json.JsonSerializer.Deserialize<HealthReport>(await response.Content.ReadAsStringAsync(),
+            new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
     }
 
     private static async Task<bool> ReadyBecomesAsync(HttpClient http, HttpStatusCode expected) =>
