@@ -162,9 +162,15 @@ public sealed class CliCommandTests(RealWorkerFixture worker) : IClassFixture<Re
     public async Task Should_report_a_current_schema_on_migrate()
     {
         var (exit, output) = await CliRunner.RunAsync("", "migrate");
+        var (listExit, list) = await CliRunner.RunAsync("", "migrate", "--list", "--json");
 
         Assert.Equal(0, exit);
         Assert.Contains("Schema is current", output);
+        Assert.Equal(0, listExit);
+        using var document = JsonDocument.Parse(list);
+        var migrations = document.RootElement.EnumerateArray().ToList();
+        Assert.Equal(SkillForge.Sessions.Migrations.SchemaMigrator.EmbeddedMigrations.Count, migrations.Count);
+        Assert.All(migrations, m => Assert.Equal("applied", m.GetProperty("state").GetString()));
     }
 
     [Fact]

@@ -13,5 +13,9 @@ internal static class MigrationSql
 
     public const string SelectApplied = "SELECT version, checksum FROM schema_history ORDER BY version";
 
+    public const string SelectHistory = "SELECT version, checksum, applied_at FROM schema_history ORDER BY version";
+
+    public const string HistoryExists = "SELECT to_regclass('schema_history') IS NOT NULL";
+
     public const string InsertApplied = "INSERT INTO schema_history (version, name, checksum) VALUES (@Version, @Name, @Checksum)";
 }

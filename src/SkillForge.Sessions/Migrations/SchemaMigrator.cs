@@ -68,6 +68,23 @@ public sealed class SchemaMigrator(MigrationDatabase database, ILogger<SchemaMig
         }
     }
 
+    /// <summary>
+    /// Each embedded migration and where it stands in this database: applied (when), pending, or changed since it was
+    /// applied (its checksum differs; the worker would refuse to start). Reads only: takes no lock, creates nothing.
+    /// </summary>
+    public async Task<IReadOnlyList<MigrationState>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        var applied = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(MigrationSql.HistoryExists, cancellationToken: cancellationToken))
+            ? (await connection.QueryAsync<(int Version, string Checksum, DateTime AppliedAt)>(new CommandDefinition(
+                MigrationSql.SelectHistory, cancellationToken: cancellationToken))).ToDictionary(r => r.Version)
+            : [];
+        return EmbeddedMigrations.Select(m => applied.TryGetValue(m.Version, out var row)
+            ? new MigrationState(m.Version, m.Name, row.Checksum == m.Checksum ? "applied" : "changed",
+                new DateTimeOffset(DateTime.SpecifyKind(row.AppliedAt, DateTimeKind.Utc)))
+            : new MigrationState(m.Version, m.Name, "pending", null)).ToList();
+    }
+
     private static List<Migration> LoadEmbeddedMigrations()
     {
         var assembly = typeof(SchemaMigrator).Assembly;

@@ -72,6 +72,30 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_list_each_migration_as_pending_applied_or_changed_and_change_nothing()
+    {
+        var before = await Migrator().ListAsync(CancellationToken.None);
+        await Migrator().MigrateAsync(upToVersion: 11, CancellationToken.None);
+        await using (var connection = await _dataSource!.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("UPDATE schema_history SET checksum = 'edited' WHERE version = 3");
+        }
+
+        var after = await Migrator().ListAsync(CancellationToken.None);
+
+        Assert.All(before, m => Assert.Equal(("pending", (DateTimeOffset?)null), (m.State, m.AppliedAt)));
+        Assert.Equal(SchemaMigrator.EmbeddedMigrations.Select(m => m.Version), after.Select(m => m.Version));
+        Assert.Equal("changed", after.Single(m => m.Version == 3).State);
+        Assert.All(after.Where(m => m.Version is <= 11 and not 3), m => Assert.Equal("applied", m.State));
+        Assert.All(after.Where(m => m.Version > 11), m => Assert.Equal("pending", m.State));
+        Assert.NotNull(after[0].AppliedAt);
+        await using (var connection = await _dataSource!.OpenConnectionAsync())
+        {
+            Assert.Equal(11, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM schema_history")); // listing applied nothing
+        }
+    }
+
+    [Fact]
     public async Task Should_delete_a_sessions_turns_with_its_row_and_still_refuse_a_turn_without_one()
     {
         await Migrator().MigrateAsync(CancellationToken.None);
