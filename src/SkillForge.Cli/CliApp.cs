@@ -26,14 +26,10 @@ public static class CliApp
             RedriveCommand.Create(environment),
         };
         var parsed = root.Parse(args);
+        var json = args.Contains("--json");
         if (parsed.Errors.Count > 0)
         {
-            foreach (var error in parsed.Errors)
-            {
-                await environment.Output.WriteLineAsync(error.Message);
-            }
-            await environment.Output.WriteLineAsync("Run with --help for usage.");
-            return ExitCodes.Usage;
+            return await FailAsync(environment, json, ExitCodes.Usage, [.. parsed.Errors.Select(e => e.Message), "Run with --help for usage."]);
         }
         try
         {
@@ -42,21 +38,37 @@ public static class CliApp
             return await parsed.InvokeAsync(new InvocationConfiguration
             {
                 Output = environment.Output,
-                Error = environment.Output,
+                Error = environment.Error,
                 EnableDefaultExceptionHandler = false,
             });
         }
         catch (Exception e) when (e is System.ComponentModel.DataAnnotations.ValidationException or SkillForge.Sessions.Hosting.MissingSettingException)
         {
             // A missing password or connection string: say which setting, as the worker does, and no stack trace.
-            await environment.Output.WriteLineAsync($"error: {e.Message}");
-            return ExitCodes.Usage;
+            return await FailAsync(environment, json, ExitCodes.Usage, [$"error: {e.Message}"]);
         }
         catch (Exception e) when (IsInfrastructure(e))
         {
-            await environment.Output.WriteLineAsync($"error: {e.GetType().Name}: {e.Message}");
-            return ExitCodes.Infrastructure;
+            return await FailAsync(environment, json, ExitCodes.Infrastructure, [$"error: {e.GetType().Name}: {e.Message}"]);
         }
+    }
+
+    /// <summary>Writes what went wrong to standard error (as JSON with <c>--json</c>) and returns <paramref name="exitCode"/>.</summary>
+    private static async Task<int> FailAsync(CliEnvironment environment, bool json, int exitCode, IReadOnlyList<string> lines)
+    {
+        if (json)
+        {
+            await environment.Error.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(new { error = string.Join(" ", lines), exitCode },
+                new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)));
+        }
+        else
+        {
+            foreach (var line in lines)
+            {
+                await environment.Error.WriteLineAsync(line);
+            }
+        }
+        return exitCode;
     }
 
     private static bool IsInfrastructure(Exception e) => e is NpgsqlException or RequestTimeoutException or RequestFaultException

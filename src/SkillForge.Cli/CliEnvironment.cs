@@ -14,11 +14,16 @@ namespace SkillForge.Cli;
 /// <c>RabbitMq__Password</c> and <c>ConnectionStrings__PostgresAdmin</c>) and, for commands that need it, a started
 /// bus with the typed client. Reconnects on its own if the broker restarts (MassTransit's connection retry).
 /// </summary>
-public sealed class CliEnvironment(TextReader input, TextWriter output, IConfiguration? overrides = null)
+/// <param name="error">Where errors go (standard error); the output when not given.</param>
+public sealed class CliEnvironment(TextReader input, TextWriter output, IConfiguration? overrides = null, TextWriter? error = null)
 {
     public TextReader Input { get; } = input;
 
+    /// <summary>The command's result, for a person or (with <c>--json</c>) a script.</summary>
     public TextWriter Output { get; } = output;
+
+    /// <summary>What went wrong (usage, a missing setting, an unreachable server): never mixed into a result a script reads.</summary>
+    public TextWriter Error { get; } = error ?? output;
 
     public IConfiguration Configuration { get; } = overrides ?? new ConfigurationBuilder()
         .SetBasePath(AppContext.BaseDirectory)

@@ -1,3 +1,3 @@
 using SkillForge.Cli;
 
-return await CliApp.RunAsync(args, new CliEnvironment(Console.In, Console.Out));
+return await CliApp.RunAsync(args, new CliEnvironment(Console.In, Console.Out, error: Console.Error));

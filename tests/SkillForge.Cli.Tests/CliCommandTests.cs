@@ -184,6 +184,24 @@ public sealed class CliCommandTests(RealWorkerFixture worker) : IClassFixture<Re
         Assert.StartsWith("error:", output);
     }
 
+    [Fact]
+    public async Task Should_write_errors_to_standard_error_and_as_json_there_with_json()
+    {
+        var unreachable = new Dictionary<string, string?> { ["RabbitMq:Port"] = "1" };
+
+        var (exit, output, error) = await CliRunner.RunSplitAsync(unreachable, "", "history", "-t", TestIds.Tenant(), "-s", "s", "--timeout", "2", "--json");
+        var (usageExit, usageOutput, usageError) = await CliRunner.RunSplitAsync(new Dictionary<string, string?>(), "", "history", "--tenant", "t");
+
+        Assert.Equal((3, ""), (exit, output)); // a script reading the output gets nothing half-written
+        using (var document = JsonDocument.Parse(error))
+        {
+            Assert.StartsWith("error:", document.RootElement.GetProperty("error").GetString());
+            Assert.Equal(3, document.RootElement.GetProperty("exitCode").GetInt32());
+        }
+        Assert.Equal((2, ""), (usageExit, usageOutput));
+        Assert.Contains("--session", usageError);
+    }
+
     [Theory]
     [InlineData("RabbitMq:Password", "history")]
     [InlineData("ConnectionStrings:PostgresAdmin", "migrate")]

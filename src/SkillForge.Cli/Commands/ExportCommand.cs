@@ -50,10 +50,7 @@ internal static class ExportCommand
             if (s is not null && written == 0)
             {
                 partial?.Delete();
-                if (partial is not null)
-                {
-                    await environment.Output.WriteLineAsync($"Session {s} of tenant {t} not found; nothing exported.");
-                }
+                await environment.Error.WriteLineAsync($"Session {s} of tenant {t} not found; nothing exported.");
                 return ExitCodes.RejectedOrNotFound;
             }
             if (partial is not null)
