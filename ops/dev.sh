@@ -252,6 +252,7 @@ rabbit_amqp_port() { echo $((5671 + $1)); }
 rabbit_amqps_port() { if (($1 == 1)); then echo 5671; else echo $((5680 + $1)); fi; }
 rabbit_ui_port() { echo $((15671 + $1)); }
 rabbit_dist_port() { echo $((25671 + $1)); }
+rabbit_prometheus_port() { echo $((15691 + $1)); }
 rabbit_dir() { echo "$DATA/rabbitmq/node$1"; }
 
 rabbit_env() {
@@ -289,11 +290,12 @@ rabbit_launch() {
   # Another checkout's node (or any other program) on one of the node's ports: starting would fail half-way and
   # take the pid file with it, so say so instead.
   local port
-  for port in "$(rabbit_amqp_port "$n")" "$(rabbit_amqps_port "$n")" "$(rabbit_ui_port "$n")" "$(rabbit_dist_port "$n")"; do
+  for port in "$(rabbit_amqp_port "$n")" "$(rabbit_amqps_port "$n")" "$(rabbit_ui_port "$n")" "$(rabbit_dist_port "$n")" "$(rabbit_prometheus_port "$n")"; do
     port_open "$port" && die "port $port is taken by a process that this checkout's ops/dev.sh did not start (another checkout's broker?); stop it or free the port"
   done
   mkdir -p "$dir/mnesia" "$RABBIT_HOME" "$LOGS/rabbitmq-node$n"
   sed -e "s|@AMQP_PORT@|$(rabbit_amqp_port "$n")|g" -e "s|@UI_PORT@|$(rabbit_ui_port "$n")|g" \
+      -e "s|@PROMETHEUS_PORT@|$(rabbit_prometheus_port "$n")|g" \
       -e "s|@AMQPS_PORT@|$(rabbit_amqps_port "$n")|g" -e "s|@TLS_DIR@|$TLS|g" \
       -e "s|@DEFINITIONS@|$ROOT/ops/rabbitmq/definitions.json|g" "$ROOT/ops/rabbitmq/rabbitmq.conf" >"$dir/rabbitmq.conf"
   cp "$ROOT/ops/rabbitmq/enabled_plugins" "$dir/enabled_plugins"   # the broker may rewrite it: keep the repo's clean
@@ -400,6 +402,10 @@ rabbitmq_up() {
   [[ "${1:-}" == --cluster ]] && touch "$RABBIT_CLUSTER"
   # A node this script started before it had TLS: restart it with its TLS listener.
   if rabbit_alive 1 && [[ ! -f "$(rabbit_dir 1)/state" ]] && port_open "$(rabbit_amqp_port 1)" && ! port_open "$(rabbit_amqps_port 1)"; then
+    rabbit_down 1
+  fi
+  # Likewise a node started before the shovel and Prometheus plugins: its plugins and config are read at boot.
+  if rabbit_alive 1 && [[ ! -f "$(rabbit_dir 1)/state" ]] && port_open "$(rabbit_amqp_port 1)" && ! port_open "$(rabbit_prometheus_port 1)"; then
     rabbit_down 1
   fi
   rabbit_alive 1 || first_booted=booted

@@ -61,6 +61,24 @@ public sealed class TestVirtualHost : IAsyncDisposable
     public async Task<IReadOnlyList<System.Text.Json.JsonElement>> GetConnectionsAsync() =>
         (await _http.GetFromJsonAsync<System.Text.Json.JsonElement>($"api/vhosts/{Name}/connections")).EnumerateArray().ToList();
 
+    /// <summary>
+    /// What the management UI's <i>Move messages</i> does (the shovel plugin): a dynamic shovel from
+    /// <paramref name="from"/> to <paramref name="to"/> in this virtual host that deletes itself once it moved what was there.
+    /// </summary>
+    public async Task MoveMessagesAsync(string from, string to)
+    {
+        var local = $"amqp:///{Uri.EscapeDataString(Name)}";
+        (await _http.PutAsJsonAsync($"api/parameters/shovel/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString($"Move from {from}")}", new
+        {
+            value = new Dictionary<string, object>
+            {
+                ["src-protocol"] = "amqp091", ["src-uri"] = local, ["src-queue"] = from,
+                ["dest-protocol"] = "amqp091", ["dest-uri"] = local, ["dest-queue"] = to,
+                ["src-delete-after"] = "queue-length",
+            },
+        })).EnsureSuccessStatusCode();
+    }
+
     /// <summary>Unbinds <paramref name="queue"/> from the fanout exchange of its name: what is sent there is unroutable.</summary>
     public async Task UnbindAsync(string queue) =>
         (await _http.DeleteAsync($"api/bindings/{Name}/e/{queue}/q/{queue}/~")).EnsureSuccessStatusCode();

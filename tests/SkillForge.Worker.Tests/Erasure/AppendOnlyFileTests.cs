@@ -15,8 +15,13 @@ public sealed class AppendOnlyFileTests
     [Fact]
     public async Task Should_rewrite_the_append_only_file_after_an_erasure_so_no_file_holds_the_erased_text()
     {
-        await using var worker = await RealWorker.StartWorkerAsync(new Dictionary<string, string?> { ["Erasure:AofRewriteInterval"] = "00:00:01" });
-        using var upstream = await RealWorker.StartUpstreamAsync();
+        // A virtual host of its own: on the shared one another test's worker (rewriting hourly) may take the erasure.
+        await using var vhost = await TestVirtualHost.CreateAsync();
+        await using var worker = await RealWorker.StartWorkerAsync(new Dictionary<string, string?>(vhost.AsConfiguration())
+        {
+            ["Erasure:AofRewriteInterval"] = "00:00:01",
+        });
+        using var upstream = await RealWorker.StartUpstreamAsync(vhost.Name);
         var client = RealWorker.ClientOf(upstream);
         var marker = $"marker{Guid.NewGuid():N}";
         var key = new SessionKey(TestIds.Tenant(), TestIds.Session());
