@@ -21,6 +21,13 @@ internal static class CliOptions
         }
     }
 
+    /// <summary>Who acts, as the audit names them beside the broker user; the login name unless given.</summary>
+    public static Option<string> By() => new("--by")
+    {
+        Description = "Who asks for it (default: your login name)",
+        DefaultValueFactory = _ => Environment.UserName,
+    };
+
     public static Option<bool> Json() => new("--json") { Description = "Machine-readable JSON output" };
 
     public static Option<bool> Yes() => new("--yes", "-y") { Description = "Do not ask for confirmation" };

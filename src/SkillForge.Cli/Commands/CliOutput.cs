@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SkillForge.Contracts.Operations;
 using Spectre.Console;
 
 namespace SkillForge.Cli.Commands;
@@ -65,4 +66,18 @@ internal static class CliOutput
 
     public static Task JsonAsync<T>(CliEnvironment environment, T value) =>
         environment.Output.WriteLineAsync(JsonSerializer.Serialize(value, JsonOptions));
+
+    /// <summary>An operator request the worker refused for bad input: its code and reason, as text or JSON; exit 1.</summary>
+    public static async Task<int> RejectedAsync(CliEnvironment environment, OperatorRequestRejected rejected, bool json)
+    {
+        if (json)
+        {
+            await JsonAsync(environment, rejected);
+        }
+        else
+        {
+            await environment.Output.WriteLineAsync($"Rejected ({rejected.Code}): {rejected.Reason}");
+        }
+        return ExitCodes.RejectedOrNotFound;
+    }
 }

@@ -23,7 +23,7 @@ internal static class HoldCommand
         var session = CliOptions.Session(required: false);
         var user = CliOptions.User();
         var reason = new Option<string>("--reason") { Description = "Why (a case or request number), kept with the hold", Required = true };
-        var by = By();
+        var by = CliOptions.By();
         var json = CliOptions.Json();
         var timeout = CliOptions.Timeout(30);
         var command = new Command("place", "Place a hold (on --session, on --user, or on the whole --tenant)") { tenant, session, user, reason, by, json, timeout };
@@ -36,7 +36,7 @@ internal static class HoldCommand
                 result.GetValue(user), result.GetValue(reason)!, result.GetValue(by)!), cancellationToken);
             if (rejected is not null)
             {
-                return await RejectedAsync(environment, rejected, result.GetValue(json));
+                return await CliOutput.RejectedAsync(environment, rejected, result.GetValue(json));
             }
             if (result.GetValue(json))
             {
@@ -56,7 +56,7 @@ internal static class HoldCommand
         var tenant = CliOptions.Tenant();
         var session = CliOptions.Session(required: false);
         var user = CliOptions.User();
-        var by = By();
+        var by = CliOptions.By();
         var json = CliOptions.Json();
         var timeout = CliOptions.Timeout(30);
         var command = new Command("release", "Release the hold in force on --session, --user, or the whole --tenant") { tenant, session, user, by, json, timeout };
@@ -69,7 +69,7 @@ internal static class HoldCommand
                 result.GetValue(user), result.GetValue(by)!), cancellationToken);
             if (rejected is not null)
             {
-                return await RejectedAsync(environment, rejected, result.GetValue(json));
+                return await CliOutput.RejectedAsync(environment, rejected, result.GetValue(json));
             }
             if (result.GetValue(json))
             {
@@ -109,26 +109,6 @@ internal static class HoldCommand
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    /// <summary>Who acts, as the audit names them beside the broker user; the login name unless given.</summary>
-    internal static Option<string> By() => new("--by")
-    {
-        Description = "Who asks for it (default: your login name)",
-        DefaultValueFactory = _ => Environment.UserName,
-    };
-
-    internal static async Task<int> RejectedAsync(CliEnvironment environment, OperatorRequestRejected rejected, bool json)
-    {
-        if (json)
-        {
-            await CliOutput.JsonAsync(environment, rejected);
-        }
-        else
-        {
-            await environment.Output.WriteLineAsync($"Rejected ({rejected.Code}): {rejected.Reason}");
-        }
-        return ExitCodes.RejectedOrNotFound;
     }
 
     private static void NotBoth(System.CommandLine.Parsing.CommandResult result, Option<string> session, Option<string?> user)

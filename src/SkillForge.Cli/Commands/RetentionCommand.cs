@@ -22,7 +22,7 @@ internal static class RetentionCommand
         var completed = Period("--completed", "A completed session is deleted this long after completion");
         var abandoned = Period("--abandoned", "An abandoned session is deleted this long after it was marked");
         var audit = Period("--audit", "An audit line is deleted this long after it occurred");
-        var by = HoldCommand.By();
+        var by = CliOptions.By();
         var json = CliOptions.Json();
         var timeout = CliOptions.Timeout(30);
         var command = new Command("set", "Set one or more of a tenant's periods (the others keep theirs)")
@@ -58,7 +58,7 @@ internal static class RetentionCommand
     private static Command Clear(CliEnvironment environment)
     {
         var tenant = CliOptions.Tenant();
-        var by = HoldCommand.By();
+        var by = CliOptions.By();
         var json = CliOptions.Json();
         var timeout = CliOptions.Timeout(30);
         var command = new Command("clear", "Return a tenant to the product's periods") { tenant, by, json, timeout };
@@ -76,7 +76,7 @@ internal static class RetentionCommand
     {
         if (answer.Rejected is { } rejected)
         {
-            return await HoldCommand.RejectedAsync(environment, rejected, json);
+            return await CliOutput.RejectedAsync(environment, rejected, json);
         }
         var r = answer.Retention!;
         if (json)

@@ -4,6 +4,7 @@ using System.Text;
 using Dapper;
 using Microsoft.Extensions.Logging;
 using SkillForge.Sessions.Hosting;
+using SkillForge.Sessions.Storage;
 
 namespace SkillForge.Sessions.Migrations;
 
@@ -81,7 +82,7 @@ public sealed class SchemaMigrator(MigrationDatabase database, ILogger<SchemaMig
             : [];
         return EmbeddedMigrations.Select(m => applied.TryGetValue(m.Version, out var row)
             ? new MigrationState(m.Version, m.Name, row.Checksum == m.Checksum ? "applied" : "changed",
-                new DateTimeOffset(DateTime.SpecifyKind(row.AppliedAt, DateTimeKind.Utc)))
+                SessionRow.AsUtc(row.AppliedAt))
             : new MigrationState(m.Version, m.Name, "pending", null)).ToList();
     }
 

@@ -129,9 +129,7 @@ public sealed class LegalHoldStore(MaintenanceDatabase database)
         public DateTime? ReleasedAt { get; init; }
         public bool PlacedNow { get; init; }
 
-        public LegalHold ToHold() => new(Id, TenantId, SessionId, UserId, Reason, PlacedBy, Utc(PlacedAt), ReleasedBy,
-            ReleasedAt is { } released ? Utc(released) : null);
+        public LegalHold ToHold() => new(Id, TenantId, SessionId, UserId, Reason, PlacedBy, SessionRow.AsUtc(PlacedAt), ReleasedBy,
+            ReleasedAt is { } released ? SessionRow.AsUtc(released) : null);
     }
-
-    internal static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
 }

@@ -94,6 +94,6 @@ public sealed class TenantRetentionStore(MaintenanceDatabase database)
         public DateTime ChangedAt { get; init; }
 
         public TenantRetention ToRetention() => new(TenantId, AbandonAfterIdle, DeleteCompletedAfter, DeleteAbandonedAfter, DeleteAuditAfter,
-            ChangedBy, LegalHoldStore.Utc(ChangedAt));
+            ChangedBy, SessionRow.AsUtc(ChangedAt));
     }
 }

@@ -197,8 +197,7 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
     public async Task<(IReadOnlyList<SessionSummary> Sessions, string? NextCursor)> ListUserSessionsAsync(
         string tenantId, string userId, string? status, string? cursor, int limit, CancellationToken cancellationToken)
     {
-        SessionInputRules.ValidateId(tenantId, "TenantId");
-        SessionInputRules.ValidateUserId(userId ?? throw new InvalidSessionInputException(InvalidSessionInputException.InvalidRequest, "UserId is required."));
+        ValidateUser(tenantId, userId);
         if (status is not null && !SessionStatus.IsKnown(status))
         {
             throw new InvalidSessionInputException(InvalidSessionInputException.InvalidRequest, $"Status '{status}' is not a session status.");
@@ -254,7 +253,7 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
         using var results = await TenantBatchAsync(connection, SessionSql.LastErasure,
             new { key.TenantId, key.SessionId }, cancellationToken);
         // timestamptz reads as a UTC DateTime.
-        return await results.ReadSingleAsync<DateTime?>() is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
+        return await results.ReadSingleAsync<DateTime?>() is { } at ? SessionRow.AsUtc(at) : null;
     }
 
     /// <summary>The tenant's most recently completed skills (name and description).</summary>

@@ -55,10 +55,7 @@ public sealed class SessionEraser(
             var (held, sessionIds) = await store.UserSessionsToEraseAsync(tenantId, userId, after, cancellationToken);
             if (held)
             {
-                // A hold placed while the request runs stops it here; what it erased before stays erased.
-                await store.RecordUserErasureRefusedAsync(tenantId, userId, requestId, clock.GetUtcNow(), cancellationToken);
-                WorkerLog.UserErasureRefused(logger, tenantId, erasedKeys.Count);
-                return null;
+                return await RefusedAsync();
             }
             if (sessionIds.Count == 0)
             {
@@ -69,9 +66,7 @@ public sealed class SessionEraser(
                 var key = new SessionKey(tenantId, sessionId);
                 if ((await EraseStoredAsync(key, reason, requestId, cancellationToken)).IsHeld)
                 {
-                    await store.RecordUserErasureRefusedAsync(tenantId, userId, requestId, clock.GetUtcNow(), cancellationToken);
-                    WorkerLog.UserErasureRefused(logger, tenantId, erasedKeys.Count);
-                    return null;
+                    return await RefusedAsync();
                 }
                 erasedKeys.Add(key);
             }
@@ -81,6 +76,15 @@ public sealed class SessionEraser(
         var (sessions, messages) = await store.UserErasureTotalsAsync(tenantId, requestId, cancellationToken);
         WorkerLog.UserErased(logger, tenantId, sessions, messages, copies);
         return (sessions, messages, copies);
+
+        // Found before the first batch or by a session's own erasure (a hold placed while the request runs stops it
+        // there; what it erased before stays erased).
+        async Task<(int, long, int)?> RefusedAsync()
+        {
+            await store.RecordUserErasureRefusedAsync(tenantId, userId, requestId, clock.GetUtcNow(), cancellationToken);
+            WorkerLog.UserErasureRefused(logger, tenantId, erasedKeys.Count);
+            return null;
+        }
     }
 
     private async Task<ErasureResult> EraseStoredAsync(SessionKey key, string? reason, Guid? requestId, CancellationToken cancellationToken)
