@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # SkillForge's development services without Docker: PostgreSQL 15, Redis and RabbitMQ (management UI) as local
 # processes on 127.0.0.1, all data and logs under the repo's git-ignored .data/ folder. Usage: ops/dev.sh <command>
-#   up [--cluster] [--tls]  start what is not running, wait until ready, ensure roles/databases/vhost/users/policies;
-#                       --cluster adds rabbit2@localhost and rabbit3@localhost joined to rabbit@localhost; --tls also
+#   up [--cluster] [--ha] [--redis-cluster] [--tls]  start what is not running, wait until ready, ensure roles/
+#                       databases/vhost/users/policies; --cluster adds rabbit2@localhost and rabbit3@localhost joined
+#                       to rabbit@localhost; --ha adds a PostgreSQL primary and synchronous standby with automatic
+#                       failover (127.0.0.1:5441,5442, ops/dev/pg-ha.sh); --redis-cluster adds a Redis Cluster of
+#                       three masters and three replicas (127.0.0.1:7001-7006, ops/dev/redis-cluster.sh); --tls also
 #                       prints the settings that reach the TLS listeners (they are always open, see TLS below)
 #   down                stop what up started (by the pid files under .data/)
 #   status              say what runs (exit 3 when postgres, redis or rabbit@localhost is down)
@@ -15,6 +18,11 @@
 #   stop-service S / start-service S     stop or start one of postgres|redis|rabbitmq (fault tests)
 #   rabbit-node stop|start N             stop or start cluster node N (1-3), keeping its cluster membership
 #   cluster-down        rabbit2/rabbit3 leave the cluster and stop; rabbit@localhost goes on alone
+#   ha-node kill|start N    SIGKILL HA node N (1-2) with its keeper, as if its machine died, or start it again
+#   ha-primary          print which HA node (1 or 2) takes writes now
+#   ha-wait             wait until the HA pair has a primary and a synchronous standby again
+#   redis-node kill|start PORT   SIGKILL Redis Cluster node PORT (7001-7006) or start it again
+#   redis-masters       print the ports of the Redis Cluster's masters; redis-wait: wait until every slot is served
 #   bench [scenario]    up, then a benchmark: cleanup, turns, fairness (src/SkillForge.Bench; figures go to docs/)
 #   demo                up, then ops/demo.sh: a conversation, kill -9 of the worker, Redis flushed, the conversation going on
 # TLS: every up also opens TLS listeners with certificates of a throwaway CA made on the first up (.data/tls/ca.crt):
@@ -80,6 +88,7 @@ install_packages() {
   [[ -x "$PG_BIN/postgres" ]] || missing+=(postgresql-15)
   command -v redis-server >/dev/null && command -v redis-cli >/dev/null || missing+=(redis-server)
   [[ -x "$RABBIT_BIN/rabbitmq-server" ]] || missing+=(rabbitmq-server)
+  [[ -z "${WANT_HA:-}" ]] || command -v pg_autoctl >/dev/null || missing+=(postgresql-15-auto-failover)
   command -v openssl >/dev/null || missing+=(openssl)
   ((${#missing[@]})) || return 0
   is_root || sudo=(sudo)
@@ -436,6 +445,14 @@ cluster_down() {
   rm -f "$RABBIT_CLUSTER"
 }
 
+# ---------------------------------------------------------------- PostgreSQL HA (opt-in)
+# shellcheck source=dev/pg-ha.sh
+. "$ROOT/ops/dev/pg-ha.sh"
+
+# ---------------------------------------------------------------- Redis Cluster (opt-in)
+# shellcheck source=dev/redis-cluster.sh
+. "$ROOT/ops/dev/redis-cluster.sh"
+
 # ---------------------------------------------------------------- Docker (opt-in)
 use_docker() { [[ "${SKILLFORGE_DOCKER:-0}" == 1 ]] && docker info >/dev/null 2>&1; }
 
@@ -464,6 +481,8 @@ up() {
   postgres_up
   redis_up
   rabbitmq_up "$@"
+  [[ -z "${WANT_HA:-}" ]] || ha_up
+  [[ -z "${WANT_REDIS_CLUSTER:-}" ]] || redis_cluster_up
 }
 
 down() {
@@ -472,6 +491,8 @@ down() {
   rabbitmq_down
   epmd_down
   redis_down
+  redis_cluster_down
+  ha_down
   postgres_down
 }
 
@@ -484,6 +505,8 @@ status() {
   for n in $(rabbit_nodes); do
     if rabbit_alive "$n"; then say rabbitmq "running  $(rabbit_describe "$n")"; else say rabbitmq "$(rabbit_name "$n") stopped"; ((n > 1)) || down=1; fi
   done
+  ha_status
+  redis_cluster_status
   return $((down * 3))
 }
 
@@ -512,7 +535,10 @@ case "$cmd" in
   up)
     tls=""; cluster=()
     for arg in "$@"; do
-      case "$arg" in --tls) tls=1 ;; --cluster) cluster=(--cluster) ;; *) die "usage: ops/dev.sh up [--cluster] [--tls]" ;; esac
+      case "$arg" in
+        --tls) tls=1 ;; --cluster) cluster=(--cluster) ;; --ha) WANT_HA=1 ;; --redis-cluster) WANT_REDIS_CLUSTER=1 ;;
+        *) die "usage: ops/dev.sh up [--cluster] [--ha] [--redis-cluster] [--tls]" ;;
+      esac
     done
     up "${cluster[@]}"
     if [[ -n "$tls" ]]; then tls_environment; echo "TLS: CA $TLS/ca.crt; the worker's settings for it:"; env | grep -E '^(ConnectionStrings__|Redis__|RabbitMq__)' | sort; fi ;;
@@ -531,6 +557,12 @@ case "$cmd" in
   start-service) service up "$@" ;;
   rabbit-node) rabbit_node "$@" ;;
   cluster-down) prepare; cluster_down ;;
+  ha-node) ha_node "$@" ;;
+  ha-primary) ha_primary ;;
+  redis-node) redis_node "$@" ;;
+  redis-masters) rc_masters ;;
+  redis-wait) prepare; wait_for 60 rc_ok || die "the Redis Cluster does not serve every slot"; say redis-cl "every slot served, masters $(rc_masters | tr '\n' ' ')" ;;
+  ha-wait) prepare; wait_for 120 ha_settled || die "the HA pair did not settle within 120 s"; say pg-ha "primary node$(ha_primary), standby in sync" ;;
   bench) up; cd "$ROOT"; exec dotnet run -c Release --project src/SkillForge.Bench -- "$@" ;;
   demo) up; exec "$ROOT/ops/demo.sh" ;;
   *) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 2 ;;

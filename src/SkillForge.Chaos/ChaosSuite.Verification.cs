@@ -9,11 +9,12 @@ namespace SkillForge.Chaos;
 internal static partial class ChaosSuite
 {
     /// <summary>Every answered turn against PostgreSQL, read as the maintenance role (all of the tenant's rows).</summary>
-    private static async Task<(int Lost, int Duplicated, int OutOfOrder)> VerifyAsync(string tenant, List<Answered> answered)
+    /// <param name="database">The maintenance role's connection string; null for the main server's.</param>
+    private static async Task<(int Lost, int Duplicated, int OutOfOrder)> VerifyAsync(string? database, string tenant, List<Answered> answered)
     {
         // Unpooled: a pooled connection from before a PostgreSQL restart would be dead on its first query.
-        await using var connection = new NpgsqlConnection(ToolEnvironment.Get("ConnectionStrings__PostgresMaintenance",
-            "Host=127.0.0.1;Port=5432;Username=skillforge_maintenance;Password=skillforge_maintenance;Database=skillforge") + ";Pooling=false");
+        await using var connection = new NpgsqlConnection((database ?? ToolEnvironment.Get("ConnectionStrings__PostgresMaintenance",
+            "Host=127.0.0.1;Port=5432;Username=skillforge_maintenance;Password=skillforge_maintenance;Database=skillforge")) + ";Pooling=false");
         for (var attempt = 0; ; attempt++)
         {
             try

@@ -71,8 +71,10 @@ public sealed class QueueCopies(IOptions<RabbitMqOptions> options) : IAsyncDispo
         await channel.ExchangeDeclareAsync(queue, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
         await channel.QueueBindAsync(queue, queue, "", cancellationToken: cancellationToken);
         var removed = 0;
-        for (var i = 0; i < waiting && await channel.BasicGetAsync(queue, autoAck: false, cancellationToken) is { } message; i++)
+        await using var deliveries = await QueueReader.StartAsync(channel, queue, cancellationToken);
+        for (var i = 0; i < waiting; i++)
         {
+            var message = await deliveries.NextAsync(cancellationToken);
             if (Names(message.Body) is { } named && keys.Contains(named))
             {
                 removed++;
@@ -81,8 +83,12 @@ public sealed class QueueCopies(IOptions<RabbitMqOptions> options) : IAsyncDispo
             {
                 // Its sender's user_id cannot be sent again on this connection (the broker refuses another user's);
                 // the message goes back unidentified, as a redrive re-stamps it anyway.
-                var properties = new BasicProperties(message.BasicProperties) { UserId = null };
+                var properties = new BasicProperties(message.Properties) { UserId = null };
                 await channel.BasicPublishAsync(queue, "", mandatory: true, properties, message.Body, cancellationToken);
+            }
+            if (i == waiting - 1)
+            {
+                await deliveries.StopAsync(); // before the last acknowledgement: the copies just sent back stay where they are
             }
             await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
         }

@@ -1,13 +1,14 @@
 using MassTransit;
 using Npgsql;
 using SkillForge.Worker.ChatTurns;
+using SkillForge.Worker.Resilience;
 using StackExchange.Redis;
 
 namespace SkillForge.Worker.Hosting;
 
 /// <summary>
-/// In-memory retries for faults that pass: dead pooled connections after a database restart, timeouts, a lost
-/// version race. Intervals span ~10 s (no delayed-redelivery plugin here); what still fails lands
+/// In-memory retries for faults that pass: dead pooled connections after a database restart or failover, timeouts,
+/// a lost version race. Intervals span ~10 s (no delayed-redelivery plugin here); what still fails lands
 /// in the endpoint's <c>_error</c> queue with its exception. Anything else (bugs) fails at once.
 /// </summary>
 internal static class TransientFaults
@@ -16,7 +17,7 @@ internal static class TransientFaults
     {
         retry.Intervals(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1),
             TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(5));
-        retry.Handle<NpgsqlException>(e => e.IsTransient);
+        retry.Handle<NpgsqlException>(StoreOutage.IsUnavailable);
         retry.Handle<TimeoutException>();
         retry.Handle<RedisException>();
         retry.Handle<ConcurrencyConflictException>();

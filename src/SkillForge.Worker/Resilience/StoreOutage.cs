@@ -15,10 +15,17 @@ public sealed class StoreOutage(TimeProvider clock)
 
     private TimeSpan _pause = FirstPause;
 
-    /// <summary>True for a fault of reaching PostgreSQL: a dead connection, a refused one, a timeout.</summary>
+    /// <summary>
+    /// True for a fault of reaching PostgreSQL: a dead connection, a refused one, a timeout, and a failover under way.
+    /// With several hosts in the connection string, a moment when none of them takes writes (the old primary gone,
+    /// the standby not yet promoted) is "no suitable host" (no inner exception, or one per host), and a server that
+    /// turned read-only under an open connection answers 25006.
+    /// </summary>
     public static bool IsUnavailable(Exception e) =>
         e is NpgsqlException { IsTransient: true } or TimeoutException
-        || (e is NpgsqlException && e.InnerException is SocketException or IOException or TimeoutException);
+        || (e is NpgsqlException && e.InnerException is SocketException or IOException or TimeoutException)
+        || e is NpgsqlException { InnerException: null or AggregateException } and not PostgresException
+        || e is PostgresException { SqlState: PostgresErrorCodes.ReadOnlySqlTransaction };
 
     /// <summary>The next wait: 200 ms, doubling up to 5 s.</summary>
     public TimeSpan NextPause => _pause;

@@ -13,7 +13,7 @@ public sealed class RedisUserTests
     [Fact]
     public async Task Should_refuse_a_connection_without_a_user()
     {
-        var endpoint = ConfigurationOptions.Parse(TestServers.Redis).EndPoints.Single();
+        var endpoint = ConfigurationOptions.Parse(TestServers.Redis).EndPoints[0];
         var options = new ConfigurationOptions { EndPoints = { endpoint }, AbortOnConnectFail = false, ConnectTimeout = 2_000 };
         using var anonymous = await ConnectionMultiplexer.ConnectAsync(options);
 

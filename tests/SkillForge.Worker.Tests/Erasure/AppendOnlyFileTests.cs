@@ -10,6 +10,7 @@ namespace SkillForge.Worker.Tests.Erasure;
 /// commands that cached it. Read as an auditor would, from the files themselves (the test runs beside the Redis that
 /// ops/dev.sh starts).
 /// </summary>
+[Trait("Redis", "SingleNode")] // reads the append-only file of ops/dev.sh's single Redis
 public sealed class AppendOnlyFileTests
 {
     [Fact]

@@ -60,6 +60,7 @@ public sealed class EraseSessionConsumerTests : HarnessTests
     }
 
     [Fact]
+    [Trait("Redis", "SingleNode")] // a proxy in front of one node: a cluster client goes around it to the others
     public async Task Should_retry_an_erasure_whose_cache_removal_after_the_commit_failed_and_answer_what_it_erased()
     {
         await using var redis = TcpProxy.To(TestRedis.Port);
