@@ -89,6 +89,8 @@ install_packages() {
   command -v redis-server >/dev/null && command -v redis-cli >/dev/null || missing+=(redis-server)
   [[ -x "$RABBIT_BIN/rabbitmq-server" ]] || missing+=(rabbitmq-server)
   [[ -z "${WANT_HA:-}" ]] || command -v pg_autoctl >/dev/null || missing+=(postgresql-15-auto-failover)
+  # The Python sample upstream (samples/python), which a test runs: Debian's interpreter with its pika.
+  /usr/bin/python3 -c 'import pika' 2>/dev/null || missing+=(python3-pika)
   command -v openssl >/dev/null || missing+=(openssl)
   ((${#missing[@]})) || return 0
   is_root || sudo=(sudo)
