@@ -83,7 +83,9 @@ public static class WorkerHostingExtensions
         services.AddSingleton<QueueCopies>();
         services.AddSingleton<RedisRewriteSchedule>();
         services.AddOptions<RedisRewriteOptions>().BindConfiguration(RedisRewriteOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section)
+            .PostConfigure(security => security.OperatorUsers = security.OperatorUsers is [] ? [.. SecurityOptions.DefaultOperatorUsers] : security.OperatorUsers)
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<ISenderIdentity, BrokerSenderIdentity>();
         services.AddSingleton<SenderCheck>();
