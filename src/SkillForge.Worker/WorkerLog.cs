@@ -29,8 +29,8 @@ internal static partial class WorkerLog
     public static partial void UserErased(ILogger logger, string tenantId, int sessionsErased, long messagesDeleted, int queueCopies);
 
     [LoggerMessage(EventId = 2012, Level = LogLevel.Warning,
-        Message = "A user's erasure in tenant {TenantId} was refused: a legal hold covers the user or one of their sessions ({ErasedBefore} sessions erased before the hold was found)")]
-    public static partial void UserErasureRefused(ILogger logger, string tenantId, int erasedBefore);
+        Message = "A user's erasure in tenant {TenantId} was refused: a legal hold covers the user or one of their sessions ({ErasedBefore} sessions erased before the hold was found, {QueueCopies} of their queued copies removed)")]
+    public static partial void UserErasureRefused(ILogger logger, string tenantId, int erasedBefore, int queueCopies);
 
     [LoggerMessage(EventId = 2013, Level = LogLevel.Information, Message = "Asked Redis {Server} to rewrite its append-only file after erasures")]
     public static partial void AofRewriteRequested(ILogger logger, string server);

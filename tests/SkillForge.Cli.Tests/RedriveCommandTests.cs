@@ -33,6 +33,33 @@ public sealed class RedriveCommandTests
         await upstream.StopAsync();
     }
 
+    [Fact]
+    public async Task Should_redrive_from_an_error_queue_with_a_single_active_consumer()
+    {
+        // The write-behind queue's _error queue copies its single active consumer, which refuses basic.get.
+        await using var vhost = await TestVirtualHost.CreateAsync();
+        await using var worker = await RealWorker.StartWorkerAsync(vhost.AsConfiguration());
+        var errorQueue = $"{WriteBehindQueueName}_error";
+        await using (var connection = await TestBroker.ConnectAsync(TestServers.RabbitMqWorker, vhost.Name))
+        await using (var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true)))
+        {
+            await channel.QueueDeclareAsync(errorQueue, durable: true, exclusive: false, autoDelete: false,
+                arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum", ["x-single-active-consumer"] = true });
+            await channel.ExchangeDeclareAsync(errorQueue, ExchangeType.Fanout, durable: true);
+            await channel.QueueBindAsync(errorQueue, errorQueue, "");
+            await channel.BasicPublishAsync(errorQueue, "", mandatory: true,
+                new BasicProperties { ContentType = "application/vnd.masstransit+json", Persistent = true }, Encoding.UTF8.GetBytes("{}"));
+        }
+
+        var (exit, output) = await CliRunner.RunWithAsync(vhost.AsConfiguration(), "", "redrive", "--queue", WriteBehindQueueName, "--yes");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains($"Moved 1 messages from {errorQueue}", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The write-behind queue (an internal one: the contracts do not name it).</summary>
+    private const string WriteBehindQueueName = "skillforge-pending-writes";
+
     private static async Task ForceIntoErrorQueueAsync(string virtualHost, string tenant, string session)
     {
         await using var connection = await TestBroker.ConnectAsync(TestServers.RabbitMqWorker, virtualHost);

@@ -46,16 +46,23 @@ internal static class RedriveCommand
 
             async Task<int> MoveAsync(Action onMoved)
             {
+                // Through a consumer, not basic.get: the write-behind queue's _error queue has a single active consumer.
+                await using var reader = await QueueReader.StartAsync(channel, source, cancellationToken);
                 var moved = 0;
-                while (moved < waiting && await channel.BasicGetAsync(source, autoAck: false, cancellationToken) is { } message)
+                while (moved < waiting)
                 {
+                    var message = await reader.NextAsync(cancellationToken);
                     // The operator resends it: the broker refuses a user_id other than this connection's, and the worker
                     // acts on operator and internal messages only from the sender it names.
-                    var properties = new BasicProperties(message.BasicProperties) { UserId = rabbit.Username };
+                    var properties = new BasicProperties(message.Properties) { UserId = rabbit.Username };
                     // Publisher confirms are on: the publish returns once the broker has the copy, and only then is
                     // the original acknowledged, so a failure in between leaves a duplicate, never a loss.
                     await channel.BasicPublishAsync(SkillForgeQueues.InboundExchange(target), "", mandatory: true, properties, message.Body,
                         cancellationToken);
+                    if (moved == waiting - 1)
+                    {
+                        await reader.StopAsync(); // no delivery past the ones counted: a message failing again meanwhile stays put
+                    }
                     await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
                     moved++;
                     onMoved();

@@ -78,11 +78,12 @@ public sealed class SessionEraser(
         return (sessions, messages, copies);
 
         // Found before the first batch or by a session's own erasure (a hold placed while the request runs stops it
-        // there; what it erased before stays erased).
+        // there; what it erased before stays erased, and so its failed copies in the queues go too).
         async Task<(int, long, int)?> RefusedAsync()
         {
+            var copies = erasedKeys.Count == 0 ? 0 : await queueCopies.RemoveAsync(erasedKeys, cancellationToken);
             await store.RecordUserErasureRefusedAsync(tenantId, userId, requestId, clock.GetUtcNow(), cancellationToken);
-            WorkerLog.UserErasureRefused(logger, tenantId, erasedKeys.Count);
+            WorkerLog.UserErasureRefused(logger, tenantId, erasedKeys.Count, copies);
             return null;
         }
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using RabbitMQ.Client;
+using SkillForge.Broker;
 using SkillForge.Contracts.Queues;
 using SkillForge.Sessions.Storage;
 using SkillForge.Testing;
@@ -58,10 +59,10 @@ public sealed class ErasureLeavesNoCopyTests
         Assert.DoesNotContain(marker, await RedisValuesAsync(), StringComparison.Ordinal);
     }
 
-    private static Task<IConnection> Connect(TestVirtualHost vhost) => TestBroker.ConnectAsync(TestServers.RabbitMqWorker, vhost.Name);
+    internal static Task<IConnection> Connect(TestVirtualHost vhost) => TestBroker.ConnectAsync(TestServers.RabbitMqWorker, vhost.Name);
 
     /// <summary>A MassTransit envelope as a failed turn (or queued write) leaves it, into <paramref name="queue"/> through its exchange.</summary>
-    private static async Task PlantAsync(IConnection connection, string queue, SessionKey key, string text, bool queuedWrite)
+    internal static async Task PlantAsync(IConnection connection, string queue, SessionKey key, string text, bool queuedWrite)
     {
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
         // Declared as MassTransit declares them: the write-behind queue's error and skipped queues copy its single
@@ -82,7 +83,7 @@ public sealed class ErasureLeavesNoCopyTests
             new BasicProperties { ContentType = "application/vnd.masstransit+json", Persistent = true }, body);
     }
 
-    private static async Task<List<string>> DrainAsync(IConnection connection, string queue)
+    internal static async Task<List<string>> DrainAsync(IConnection connection, string queue)
     {
         await using var channel = await connection.CreateChannelAsync();
         var waiting = (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
