@@ -23,6 +23,9 @@
 #   ha-wait             wait until the HA pair has a primary and a synchronous standby again
 #   redis-node kill|start PORT   SIGKILL Redis Cluster node PORT (7001-7006) or start it again
 #   redis-masters       print the ports of the Redis Cluster's masters; redis-wait: wait until every slot is served
+#   pack                the NuGet packages (SkillForge.Contracts, .Broker, .Client) and the CLI tool (SkillForge.Cli)
+#                       into .data/packages, the local feed samples/dotnet restores from
+#   install-cli         pack, then install the `skillforge` tool from that feed into .data/tools (put it on PATH)
 #   bench [scenario]    up, then a benchmark: cleanup, turns, fairness (src/SkillForge.Bench; figures go to docs/)
 #   demo                up, then ops/demo.sh: a conversation, kill -9 of the worker, Redis flushed, the conversation going on
 # TLS: every up also opens TLS listeners with certificates of a throwaway CA made on the first up (.data/tls/ca.crt):
@@ -458,6 +461,20 @@ cluster_down() {
 # ---------------------------------------------------------------- Docker (opt-in)
 use_docker() { [[ "${SKILLFORGE_DOCKER:-0}" == 1 ]] && docker info >/dev/null 2>&1; }
 
+# ---------------------------------------------------------------- packages
+# The same version is packed again after every change, and NuGet would keep restoring its cached copy of that
+# version: the cached SkillForge packages go first.
+pack() {
+  prepare
+  rm -rf "$DATA/packages" "${NUGET_PACKAGES:-$HOME/.nuget/packages}"/skillforge.{contracts,broker,client,cli}
+  local project
+  for project in Contracts Broker Client Cli; do
+    dotnet pack "$ROOT/src/SkillForge.$project" -c Release -v q -nologo >>"$LOGS/pack.log" 2>&1 \
+      || die "dotnet pack src/SkillForge.$project failed; see $LOGS/pack.log"
+  done
+  say pack "$(cd "$DATA/packages" && ls -- *.nupkg | tr '\n' ' ')(.data/packages)"
+}
+
 # ---------------------------------------------------------------- commands
 # The worker's connections over the TLS listeners, each verifying the server against the development CA.
 tls_environment() {
@@ -565,6 +582,12 @@ case "$cmd" in
   redis-masters) rc_masters ;;
   redis-wait) prepare; wait_for 60 rc_ok || die "the Redis Cluster does not serve every slot"; say redis-cl "every slot served, masters $(rc_masters | tr '\n' ' ')" ;;
   ha-wait) prepare; wait_for 120 ha_settled || die "the HA pair did not settle within 120 s"; say pg-ha "primary node$(ha_primary), standby in sync" ;;
+  pack) pack ;;
+  install-cli)
+    pack
+    dotnet tool update --tool-path "$DATA/tools" --add-source "$DATA/packages" SkillForge.Cli >/dev/null || die "installing the CLI tool failed"
+    say cli "installed: $DATA/tools/skillforge (export PATH=\"$DATA/tools:\$PATH\")"
+    say cli "it carries no development passwords: export RabbitMq__Username=skillforge-operator RabbitMq__Password=skillforge-operator" ;;
   bench) up; cd "$ROOT"; exec dotnet run -c Release --project src/SkillForge.Bench -- "$@" ;;
   demo) up; exec "$ROOT/ops/demo.sh" ;;
   *) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 2 ;;

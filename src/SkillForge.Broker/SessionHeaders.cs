@@ -12,7 +12,10 @@ namespace SkillForge.Broker;
 /// </summary>
 public static class SessionHeaders
 {
+    /// <summary>The header that carries the message's tenant id.</summary>
     public const string TenantId = "SkillForge-TenantId";
+
+    /// <summary>The header that carries the message's session id.</summary>
     public const string SessionId = "SkillForge-SessionId";
 
     private static readonly string[] Inner = ["Message", "Turn", "Key"];

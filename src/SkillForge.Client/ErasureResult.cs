@@ -6,5 +6,6 @@ namespace SkillForge.Client;
 public sealed record ErasureResult<TErased>(TErased? Erased, ErasureRefused? Refused)
     where TErased : class
 {
+    /// <summary>True when a legal hold kept the data and nothing was erased.</summary>
     public bool WasRefused => Refused is not null;
 }

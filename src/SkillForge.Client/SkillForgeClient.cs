@@ -24,10 +24,26 @@ public sealed class SkillForgeClient(
 {
     private readonly SkillForgeClientOptions _options = options.Value;
 
+    /// <summary>
+    /// Sends one chat turn and waits for the worker's answer: <see cref="ChatTurnResult.Replied"/>, or
+    /// <see cref="ChatTurnResult.Rejected"/> with a code (bad input, an erased session, the store unavailable …).
+    /// Without an answer within the request timeout the same turn is sent again with the same id, up to
+    /// <c>TurnAttempts</c> times in all; a turn applied whose answer was lost comes back as replayed.
+    /// </summary>
+    /// <param name="tenantId">The tenant the session belongs to.</param>
+    /// <param name="sessionId">The conversation; a new id starts a new session.</param>
+    /// <param name="text">What the user wrote.</param>
+    /// <param name="turnId">The turn's id; pass the same one to send a turn again after a failure (a new one when null).</param>
+    /// <param name="userId">The user the session belongs to, set by the session's first turn.</param>
+    /// <param name="cancellationToken">Stops waiting (the turn may still be applied).</param>
+    /// <exception cref="RequestTimeoutException">No answer after every attempt.</exception>
     public Task<ChatTurnResult> SendTurnAsync(string tenantId, string sessionId, string text,
         Guid? turnId = null, string? userId = null, CancellationToken cancellationToken = default) =>
         SendTurnAsync(new ProcessChatTurn(tenantId, sessionId, turnId ?? Guid.NewGuid(), text, userId, DateTimeOffset.UtcNow), cancellationToken);
 
+    /// <summary>Sends <paramref name="turn"/> as it is (its own <c>TurnId</c> and <c>SentAt</c>); see the overload above.</summary>
+    /// <param name="turn">The turn.</param>
+    /// <param name="cancellationToken">Stops waiting (the turn may still be applied).</param>
     /// <exception cref="ArgumentException">The text holds a lone surrogate, which no JSON message can carry (the
     /// serialiser would put U+FFFD in its place, and the worker would store other text than the user's).</exception>
     public async Task<ChatTurnResult> SendTurnAsync(ProcessChatTurn turn, CancellationToken cancellationToken = default)
@@ -58,6 +74,12 @@ public sealed class SkillForgeClient(
         }
     }
 
+    /// <summary>A page of a session's messages, newest last; <see cref="SessionHistoryResult.Found"/> is false for an unknown session.</summary>
+    /// <param name="tenantId">The tenant the session belongs to.</param>
+    /// <param name="sessionId">The session.</param>
+    /// <param name="limit">How many messages at most (1–500).</param>
+    /// <param name="beforeSeq">Only messages before this sequence number: the previous page's first, to page backwards.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
     public async Task<SessionHistoryResult> GetHistoryAsync(string tenantId, string sessionId, int limit = 100, long? beforeSeq = null,
         CancellationToken cancellationToken = default)
     {

@@ -5,6 +5,7 @@ namespace SkillForge.Client;
 /// <summary>Bound from the <c>SkillForgeClient</c> configuration section.</summary>
 public sealed class SkillForgeClientOptions
 {
+    /// <summary>The configuration section these settings are bound from.</summary>
     public const string Section = "SkillForgeClient";
 
     /// <summary>How long one attempt waits for the worker's answer.</summary>

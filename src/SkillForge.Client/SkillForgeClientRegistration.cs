@@ -6,6 +6,7 @@ using SkillForge.Contracts.Queues;
 
 namespace SkillForge.Client;
 
+/// <summary>Registers the SkillForge clients with MassTransit.</summary>
 public static class SkillForgeClientRegistration
 {
     /// <summary>

@@ -7,6 +7,8 @@ namespace SkillForge.Client;
 /// described by <c>docs/export.schema.json</c>.
 /// </summary>
 /// <param name="Format">Always <see cref="CurrentFormat"/>; a reader checks it before it reads on.</param>
+/// <param name="ExportedAt">When the export was read (UTC).</param>
+/// <param name="TenantId">The tenant the sessions belong to.</param>
 /// <param name="UserId">The user exported, or null for an export of one session.</param>
 /// <param name="Sessions">Latest activity first for a user; each with all its messages, oldest first.</param>
 public sealed record SkillForgeExport(
@@ -16,6 +18,7 @@ public sealed record SkillForgeExport(
     string? UserId,
     IReadOnlyList<ExportedSession> Sessions)
 {
+    /// <summary>The export format this version writes (<c>docs/export.schema.json</c> describes it).</summary>
     public const string CurrentFormat = "skillforge-export/1";
 }
 

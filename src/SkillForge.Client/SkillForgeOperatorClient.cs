@@ -14,12 +14,15 @@ public sealed class SkillForgeOperatorClient(IClientFactory clients, IOptions<Sk
 {
     private readonly SkillForgeClientOptions _options = options.Value;
 
+    /// <summary>Places a legal hold on a session, a user's sessions or a tenant: nothing it covers is purged or erased.</summary>
     public Task<(LegalHoldPlaced? Placed, OperatorRequestRejected? Rejected)> PlaceHoldAsync(PlaceLegalHold request, CancellationToken cancellationToken = default) =>
         AskAsync<PlaceLegalHold, LegalHoldPlaced>(request, "place hold", cancellationToken);
 
+    /// <summary>Releases a hold (it stays listed, with who released it and when).</summary>
     public Task<(LegalHoldReleased? Released, OperatorRequestRejected? Rejected)> ReleaseHoldAsync(ReleaseLegalHold request, CancellationToken cancellationToken = default) =>
         AskAsync<ReleaseLegalHold, LegalHoldReleased>(request, "release hold", cancellationToken);
 
+    /// <summary>The holds of a tenant (every tenant when null), active ones only unless <paramref name="includeReleased"/>.</summary>
     public async Task<LegalHoldList> ListHoldsAsync(string? tenantId, bool includeReleased = false, CancellationToken cancellationToken = default)
     {
         var client = clients.CreateRequestClient<ListLegalHolds>(SkillForgeQueues.Address(SkillForgeQueues.Operations), _options.RequestTimeout);
@@ -28,14 +31,17 @@ public sealed class SkillForgeOperatorClient(IClientFactory clients, IOptions<Sk
         return response.Message;
     }
 
+    /// <summary>Gives a tenant retention periods of its own (each 1–3,650 days).</summary>
     public Task<(TenantRetentionShown? Retention, OperatorRequestRejected? Rejected)> SetRetentionAsync(SetTenantRetention request,
         CancellationToken cancellationToken = default) =>
         AskAsync<SetTenantRetention, TenantRetentionShown>(request, "set retention", cancellationToken);
 
+    /// <summary>Puts a tenant back on the worker's default retention periods.</summary>
     public Task<(TenantRetentionShown? Retention, OperatorRequestRejected? Rejected)> ClearRetentionAsync(ClearTenantRetention request,
         CancellationToken cancellationToken = default) =>
         AskAsync<ClearTenantRetention, TenantRetentionShown>(request, "clear retention", cancellationToken);
 
+    /// <summary>The retention periods that apply to a tenant, its own or the defaults.</summary>
     public Task<(TenantRetentionShown? Retention, OperatorRequestRejected? Rejected)> GetRetentionAsync(string tenantId,
         CancellationToken cancellationToken = default) =>
         AskAsync<GetTenantRetention, TenantRetentionShown>(new GetTenantRetention(tenantId), "show retention", cancellationToken);

@@ -14,5 +14,6 @@ public sealed record ErasureRefused(
     string Code,
     string Reason)
 {
+    /// <summary>The <see cref="Code"/> of an erasure refused because a legal hold covers the data.</summary>
     public const string LegalHold = "legal_hold";
 }

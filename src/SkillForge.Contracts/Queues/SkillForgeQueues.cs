@@ -3,11 +3,22 @@ namespace SkillForge.Contracts.Queues;
 /// <summary>The worker's queues, named for operators, and where a sender sends to reach them.</summary>
 public static class SkillForgeQueues
 {
+    /// <summary>Chat turns (<c>ProcessChatTurn</c>); upstream services send here.</summary>
     public const string ChatTurns = "skillforge-chat-turns";
+
+    /// <summary>History requests (<c>GetSessionHistory</c>).</summary>
     public const string SessionHistory = "skillforge-session-history";
+
+    /// <summary>Erasure of a session or of a user's sessions (<c>EraseSession</c>, <c>EraseUser</c>).</summary>
     public const string SessionErasure = "skillforge-session-erasure";
+
+    /// <summary>A user's sessions, a page at a time (<c>ListUserSessions</c>).</summary>
     public const string UserSessions = "skillforge-user-sessions";
+
+    /// <summary>A session's export with every message (<c>ExportSession</c>).</summary>
     public const string SessionExport = "skillforge-session-export";
+
+    /// <summary>Cleanup runs (<c>CleanupSessions</c>); only the operator and the worker's schedule send here.</summary>
     public const string Cleanup = "skillforge-cleanup";
 
     /// <summary>Operator requests (listing a tenant's sessions); only the operator's broker user may send here.</summary>

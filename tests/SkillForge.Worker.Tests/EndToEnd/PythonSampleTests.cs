@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SkillForge.Harness;
 using SkillForge.Testing;
 using SkillForge.Testing.Worker;
@@ -18,24 +17,18 @@ public sealed class PythonSampleTests
         await using var vhost = await TestVirtualHost.CreateAsync();
         await using var worker = await RealWorker.StartWorkerAsync(vhost.AsConfiguration());
         var upstream = TestServers.RabbitMqUpstream;
+
         // Debian's interpreter, where python3-pika is installed (a python3 earlier on PATH may be another one).
-        var start = new ProcessStartInfo("/usr/bin/python3", [Path.Combine(RepositoryRoot.Path, "samples", "python", "skillforge_chat.py")])
+        var (exit, output) = await SampleProcess.RunAsync("/usr/bin/python3", [Path.Combine(RepositoryRoot.Path, "samples", "python", "skillforge_chat.py")], new()
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["SKILLFORGE_AMQP_URL"] =
-            $"amqp://{Uri.EscapeDataString(upstream.Name)}:{Uri.EscapeDataString(upstream.Password)}@{TestServers.RabbitMqHost}:{TestServers.RabbitMqPort}/{Uri.EscapeDataString(vhost.Name)}";
-        start.Environment["SKILLFORGE_TENANT"] = TestIds.Tenant();
-        start.Environment["SKILLFORGE_TIMEOUT"] = "30";
+            ["SKILLFORGE_AMQP_URL"] =
+                $"amqp://{Uri.EscapeDataString(upstream.Name)}:{Uri.EscapeDataString(upstream.Password)}@{TestServers.RabbitMqHost}:{TestServers.RabbitMqPort}/{Uri.EscapeDataString(vhost.Name)}",
+            ["SKILLFORGE_TENANT"] = TestIds.Tenant(),
+            ["SKILLFORGE_TIMEOUT"] = "30",
+        });
 
-        using var python = Process.Start(start)!;
-        var output = python.StandardOutput.ReadToEndAsync();
-        var errors = python.StandardError.ReadToEndAsync();
-        await python.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-
-        Assert.True(python.ExitCode == 0, $"exit {python.ExitCode}\n{await output}\n{await errors}");
-        Assert.Contains("replayed, version 3", await output, StringComparison.Ordinal);
-        Assert.Contains("history after the erasure: session not found", await output, StringComparison.Ordinal);
+        Assert.True(exit == 0, output);
+        Assert.Contains("replayed, version 3", output, StringComparison.Ordinal);
+        Assert.Contains("history after the erasure: session not found", output, StringComparison.Ordinal);
     }
 }
