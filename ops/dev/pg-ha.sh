@@ -58,12 +58,13 @@ ha_primary() {
   return 1
 }
 
-# True once the monitor reports one primary and one secondary, each in the state it was assigned.
+# True once the monitor reports one primary and one secondary, each in the state it was assigned, and the primary
+# takes writes (after a restart the monitor reports the states of before until the keepers report again).
 ha_settled() {
   local states
   states="$(as_pg "$PG_BIN/psql" -X -tA "host=127.0.0.1 port=$HA_MONITOR_PORT user=postgres dbname=pg_auto_failover" \
     -c "SELECT string_agg(reportedstate || '=' || goalstate, ' ' ORDER BY reportedstate) FROM pgautofailover.node" 2>/dev/null)"
-  [[ "$states" == "primary=primary secondary=secondary" ]]
+  [[ "$states" == "primary=primary secondary=secondary" ]] && ha_primary >/dev/null
 }
 
 # Failure detection and demotion timeouts for loopback; the defaults (20 s, 30 s) suit a network between machines.
