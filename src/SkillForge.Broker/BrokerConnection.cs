@@ -78,6 +78,27 @@ public static class BrokerConnection
     }
 
     /// <summary>
+    /// A plain connection as <see cref="CreateConnectionFactory"/> makes it, to the first of
+    /// <see cref="RabbitMqOptions.ClusterNodes"/> that answers when they are set (else to the host), as the bus does.
+    /// </summary>
+    public static async Task<IConnection> ConnectAsync(RabbitMqOptions options, string connectionName, CancellationToken cancellationToken)
+    {
+        var factory = CreateConnectionFactory(options, connectionName);
+        if (options.ClusterNodes.Length == 0)
+        {
+            return await factory.CreateConnectionAsync(cancellationToken);
+        }
+        var endpoints = options.ClusterNodes.Select(node =>
+        {
+            var colon = node.LastIndexOf(':');
+            return colon > 0 && int.TryParse(node[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var port)
+                ? new AmqpTcpEndpoint(node[..colon], port, factory.Ssl)
+                : new AmqpTcpEndpoint(node, options.Port, factory.Ssl);
+        }).ToList();
+        return await factory.CreateConnectionAsync(endpoints, cancellationToken);
+    }
+
+    /// <summary>
     /// A queue (and exchange) of <paramref name="username"/>'s own: <c>reply.{user}.{tag}-{random}</c>. The broker lets
     /// each party configure and read only names under its own <c>reply.{user}.</c> prefix.
     /// </summary>

@@ -57,6 +57,25 @@ public sealed class RedriveCommandTests
         Assert.Contains($"Moved 1 messages from {errorQueue}", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Should_redrive_through_the_cluster_node_that_answers()
+    {
+        // The configured host is a dead port; only the second cluster node answers, as when the first node is down.
+        await using var vhost = await TestVirtualHost.CreateAsync();
+        await using var worker = await RealWorker.StartWorkerAsync(vhost.AsConfiguration());
+        var (tenant, session) = (TestIds.Tenant(), TestIds.Session());
+        await ForceIntoErrorQueueAsync(vhost.Name, tenant, session);
+        var settings = vhost.AsConfiguration();
+        settings["RabbitMq:Port"] = "1";
+        settings["RabbitMq:ClusterNodes:0"] = "127.0.0.1:1";
+        settings["RabbitMq:ClusterNodes:1"] = $"{TestServers.RabbitMqHost}:{TestServers.RabbitMqPort}";
+
+        var (exit, output) = await CliRunner.RunWithAsync(settings, "", "redrive", "--queue", SkillForgeQueues.ChatTurns, "--yes");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("Moved 1 messages", output, StringComparison.Ordinal);
+    }
+
     /// <summary>The write-behind queue (an internal one: the contracts do not name it).</summary>
     private const string WriteBehindQueueName = "skillforge-pending-writes";
 

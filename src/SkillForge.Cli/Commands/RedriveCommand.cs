@@ -24,8 +24,7 @@ internal static class RedriveCommand
             var target = result.GetValue(queue)!;
             var source = $"{target}_error";
             var rabbit = environment.Rabbit;
-            var factory = BrokerConnection.CreateConnectionFactory(rabbit, "skillforge-cli-redrive");
-            await using var connection = await factory.CreateConnectionAsync(cancellationToken);
+            await using var connection = await BrokerConnection.ConnectAsync(rabbit, "skillforge-cli-redrive", cancellationToken);
             await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(
                 publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
             uint waiting;

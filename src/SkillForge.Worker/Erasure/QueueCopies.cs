@@ -128,7 +128,7 @@ public sealed class QueueCopies(IOptions<RabbitMqOptions> options) : IAsyncDispo
         {
             await _connection.DisposeAsync();
         }
-        return _connection = await BrokerConnection.CreateConnectionFactory(options.Value, "skillforge-worker-erasure").CreateConnectionAsync(cancellationToken);
+        return _connection = await BrokerConnection.ConnectAsync(options.Value, "skillforge-worker-erasure", cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
