@@ -1,7 +1,6 @@
-using static SkillForge.Agent.States.AgentState;
-
 using SkillForge.Agent.Context;
 using SkillForge.Agent.States;
+using static SkillForge.Agent.States.AgentState;
 
 namespace SkillForge.Agent.Interview;
 

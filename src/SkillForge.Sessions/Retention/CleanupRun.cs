@@ -37,7 +37,8 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
             {
                 var counts = await lockConnection.QuerySingleAsync<DryRunCounts>(new CommandDefinition(cutoffs.Sql(CleanupSql.DryRunCounts), cutoffs, cancellationToken: cancellationToken));
                 return new CleanupReport(asOf, true, counts.MarkedAbandoned, counts.DeletedSessions, counts.DeletedMessages, counts.DeletedAuditLines,
-                    Stopwatch.GetElapsedTime(started)) { KeptByHold = counts.KeptByHold };
+                    Stopwatch.GetElapsedTime(started))
+                { KeptByHold = counts.KeptByHold };
             }
 
             var abandoned = await AbandonIdleAsync(cutoffs, evict, cancellationToken);

@@ -35,6 +35,7 @@ public static class SessionAfterTurn
             window = window.GetRange(window.Count - windowSize, windowSize);
         }
         return new StoredSession(turn.Key, turn.State, turn.Status, turn.SkillName ?? before?.SkillName, turn.ContextJson,
-            version, messageCount, before?.CreatedAt ?? turn.At, turn.At, window) { UserId = before?.UserId ?? turn.UserId };
+            version, messageCount, before?.CreatedAt ?? turn.At, turn.At, window)
+        { UserId = before?.UserId ?? turn.UserId };
     }
 }

@@ -41,7 +41,8 @@ internal sealed class SessionRow
             throw new CorruptSessionException(key, problem);
         }
         return new StoredSession(key, State, Status, SkillName, ContextJson, Version, MessageCount,
-            AsUtc(CreatedAt), AsUtc(UpdatedAt), messages) { UserId = UserId };
+            AsUtc(CreatedAt), AsUtc(UpdatedAt), messages)
+        { UserId = UserId };
     }
 
     internal static DateTimeOffset AsUtc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));

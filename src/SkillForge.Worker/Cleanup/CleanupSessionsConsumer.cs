@@ -45,7 +45,8 @@ public sealed class CleanupSessionsConsumer(CleanupRun cleanup, SessionCache cac
             metrics.Cleanup(report.MarkedAbandoned, report.DeletedSessions, report.DeletedAuditLines, report.Duration);
         }
         await sends.WithinAsync(context.Publish(new SessionsCleanedUp(report.AsOf, report.DryRun, report.MarkedAbandoned, report.DeletedSessions,
-            report.DeletedMessages, report.Duration) { KeptByHold = report.KeptByHold }), "the cleanup report");
+            report.DeletedMessages, report.Duration)
+        { KeptByHold = report.KeptByHold }), "the cleanup report");
     }
 
     // Best effort: the closed sessions' entries are past their sliding TTL in all but freak cases, and a turn

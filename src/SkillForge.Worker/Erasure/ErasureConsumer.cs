@@ -33,9 +33,9 @@ public sealed class ErasureConsumer(SessionEraser eraser, SendDeadline sends) : 
             return;
         }
         await sends.WithinAsync(context.RespondAsync(new SessionErased(request.TenantId ?? "", request.SessionId ?? "", result.Stored.Existed, result.Stored.MessagesDeleted)
-            {
-                CopiesDeleted = result.QueueCopies,
-            }),
+        {
+            CopiesDeleted = result.QueueCopies,
+        }),
             "an erasure answer");
     }
 
