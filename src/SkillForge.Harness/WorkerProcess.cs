@@ -19,12 +19,15 @@ public sealed class WorkerProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <param name="settings">More configuration as command-line arguments (<c>--Section:Key=value</c>).</param>
-    public static async Task<WorkerProcess> StartAsync(int port = 18080, params string[] settings)
+    public static Task<WorkerProcess> StartAsync(int port = 18080, params string[] settings) => StartBuildAsync("Release", port, settings);
+
+    /// <summary>The worker of the given build (<c>Debug</c> is what a test run has built), as <see cref="StartAsync"/>.</summary>
+    public static async Task<WorkerProcess> StartBuildAsync(string configuration, int port, string[] settings)
     {
-        var binary = Path.Combine(RepositoryRoot.Path, "src/SkillForge.Worker/bin/Release/net10.0/SkillForge.Worker");
+        var binary = Path.Combine(RepositoryRoot.Path, $"src/SkillForge.Worker/bin/{configuration}/net10.0/SkillForge.Worker");
         if (!File.Exists(binary))
         {
-            throw new InvalidOperationException($"Build the worker first: dotnet build -c Release src/SkillForge.Worker ({binary} is missing).");
+            throw new InvalidOperationException($"Build the worker first: dotnet build -c {configuration} src/SkillForge.Worker ({binary} is missing).");
         }
         var start = new ProcessStartInfo(binary, [$"--Urls=http://127.0.0.1:{port}", "--Cleanup:Enabled=false", "--Logging:LogLevel:Default=Warning", .. settings])
         {

@@ -1,9 +1,6 @@
 using System.Text.Json;
 using MassTransit;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using SkillForge.Agent;
 using SkillForge.Contracts;
 using SkillForge.Contracts.Queues;
 using SkillForge.Harness;
@@ -68,30 +65,47 @@ public sealed class DashboardTests
     public async Task Should_chart_only_metrics_a_running_worker_and_the_broker_export()
     {
         var charted = Expressions(Dashboard()).SelectMany(PromQlMetricNames.Of).ToHashSet(StringComparer.Ordinal);
-        // A virtual host of the test's own: the turns and the cleanup below are this worker's, not another test's.
+        // A virtual host of the test's own: the turns and the cleanup below are this worker's, not another test's. The
+        // worker runs as its own process: in this test process other tests' worker hosts come and go, and their
+        // meters share names with its meters, so a host that stops can take the shared series out of the scrape.
         await using var vhost = await TestVirtualHost.CreateAsync();
-        var rival = await SharedDatabase.CreateStoreAsync();
-        var key = new SessionKey(TestIds.Tenant(), TestIds.Session());
-        var agent = new RivalWriterAgent(RacedText, () => AppendRivalTurnAsync(rival, key));
-        await using var worker = await RealWorker.StartWorkerAsync(vhost.AsConfiguration(), s => s.AddSingleton<ISkillAgent>(agent));
+        var port = FreePort();
+        await using var worker = await WorkerProcess.StartBuildAsync("Debug", port,
+        [
+            $"--RabbitMq:VirtualHost={vhost.Name}",
+            $"--ConnectionStrings:Postgres={TestServers.Postgres}",
+            $"--ConnectionStrings:PostgresMaintenance={TestServers.PostgresMaintenance}",
+            $"--ConnectionStrings:PostgresAdmin={TestServers.PostgresAdmin}",
+            $"--ConnectionStrings:Redis={TestServers.Redis}",
+        ]);
         using var upstream = await RealWorker.StartUpstreamAsync(vhost.Name);
         using var operatorBus = await RealWorker.StartUpstreamAsync(vhost.Name, TestServers.RabbitMqOperator);
         using var http = new HttpClient();
         var client = RealWorker.ClientOf(upstream);
+        var key = new SessionKey(TestIds.Tenant(), TestIds.Session());
 
-        // Most series appear only once observed: a turn, a turn that loses a version race, and a cleanup bring them.
+        // Most series appear only once observed: a turn; a turn that loses a version race (another instance wrote the
+        // session after this worker cached it); a cleanup.
         Assert.True((await client.SendTurnAsync(key.TenantId, key.SessionId, "I want a skill that formats SQL")).IsReplied);
+        await AppendRivalTurnAsync(await SharedDatabase.CreateStoreAsync(), key);
         Assert.True((await client.SendTurnAsync(key.TenantId, key.SessionId, RacedText)).IsReplied);
         var cleanup = await operatorBus.Services.GetRequiredService<IBus>().GetSendEndpoint(SkillForgeQueues.Address(SkillForgeQueues.Cleanup));
         await cleanup.Send(new CleanupSessions(LongAgo, DryRun: false));
 
         // The sessions gauge counts in the background after its first scrape, and the cleanup may wait for another's lock.
-        var missing = await Eventually.ReadAsync(async () => charted.Except(await ExportedAsync(http, worker)).Order().ToList(),
+        var missing = await Eventually.ReadAsync(async () => charted.Except(await ExportedAsync(http, new Uri($"http://127.0.0.1:{port}"))).Order().ToList(),
             m => m.Count == 0, TimeSpan.FromSeconds(90));
 
         Assert.True(missing.Count == 0, $"The dashboard charts metrics nobody exports: {string.Join(", ", missing)}");
         await upstream.StopAsync();
         await operatorBus.StopAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static JsonElement Dashboard()
@@ -110,9 +124,8 @@ public sealed class DashboardTests
     };
 
     /// <summary>The names of the samples in the worker's and the broker's scrapes: a name counts once it has a value.</summary>
-    private static async Task<HashSet<string>> ExportedAsync(HttpClient http, RunningWorker worker)
+    private static async Task<HashSet<string>> ExportedAsync(HttpClient http, Uri address)
     {
-        var address = new Uri(worker.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         var scrapes = new List<string> { await http.GetStringAsync(new Uri(address, "/metrics")) };
         foreach (var broker in BrokerScrapes)
         {
