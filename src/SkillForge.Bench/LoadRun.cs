@@ -28,7 +28,7 @@ internal static class LoadRun
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var result = new Result(scenario, senders, recorder.Count / seconds, recorder.PercentileMs(50), recorder.PercentileMs(99), recorder.Count, errors,
             seconds, ProcessCpu.Since(cpu));
-        Console.WriteLine($"  {scenario,-10} {senders,3} senders: {result.PerSecond,8:F0}/s  p50 {result.P50Ms,7:F2} ms  p99 {result.P99Ms,7:F2} ms  errors {errors}" +
+        Console.WriteLine($"  {scenario,-12} {senders,3} senders: {result.PerSecond,8:F0}/s  p50 {result.P50Ms,7:F2} ms  p99 {result.P99Ms,7:F2} ms  errors {errors}" +
                           $"  CPU {result.MachineBusy:P0} busy, ms/request: " +
                           string.Join(" ", ProcessCpu.Parts.Select(p => $"{p} {result.CpuMsPerRequest(p):F2}")));
         if (firstError is not null)

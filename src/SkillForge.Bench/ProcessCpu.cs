@@ -6,7 +6,7 @@ namespace SkillForge.Bench;
 /// </summary>
 internal static class ProcessCpu
 {
-    public static readonly string[] Parts = ["bench", "worker", "rabbitmq", "postgres", "redis"];
+    public static readonly string[] Parts = ["bench", "echo", "worker", "rabbitmq", "postgres", "redis"];
 
     private static readonly double TicksPerSecond = ClockTicks();
 
@@ -56,6 +56,7 @@ internal static class ProcessCpu
     private static string? PartOf(string command, int pid) => command switch
     {
         _ when pid == Environment.ProcessId => "bench",
+        _ when command.Contains("SkillForge.Bench", StringComparison.Ordinal) && command.Contains(EchoServer.Argument, StringComparison.Ordinal) => "echo",
         _ when command.Contains("SkillForge.Worker", StringComparison.Ordinal) => "worker",
         _ when command.Contains("beam.smp", StringComparison.Ordinal) => "rabbitmq",
         _ when command.StartsWith("postgres", StringComparison.Ordinal) || command.Contains("/bin/postgres", StringComparison.Ordinal) => "postgres",
