@@ -13,7 +13,8 @@ namespace SkillForge.Bench;
 /// <summary>The purge: the real <see cref="CleanupRun"/> in this process, or the worker's own cleanup consumer.</summary>
 internal static partial class CleanupBenchmark
 {
-    private sealed record PurgeOutcome(int Sessions, long Messages, string Breakdown);
+    /// <param name="Pace">How the pace moved (<see cref="PaceSummary"/>); empty when the worker purged.</param>
+    private sealed record PurgeOutcome(int Sessions, long Messages, string Breakdown, string Pace = "");
 
     /// <summary>The real <see cref="CleanupRun"/> in this process, evicting each batch from Redis as the cleanup consumer does.</summary>
     private static async Task<PurgeOutcome> PurgeInProcessAsync(CleanupRun run, SessionCache cache, RetentionPolicy policy)
@@ -28,10 +29,35 @@ internal static partial class CleanupBenchmark
             evicting += Stopwatch.GetElapsedTime(evictionStarted);
             batches++;
         }, CancellationToken.None);
-        var pauses = policy.PauseBetweenBatches * batches;
+        var pauses = report.Pace.Aggregate(TimeSpan.Zero, (sum, step) => sum + step.Pause);
+        var probes = report.Pace.Aggregate(TimeSpan.Zero, (sum, step) => sum + step.Probe) * 3; // each step's figure is the median of three
         var postgres = Stopwatch.GetElapsedTime(started) - evicting - pauses;
         return new PurgeOutcome(report.DeletedSessions, report.DeletedMessages,
-            $"{batches} batches: PostgreSQL {postgres.TotalSeconds:F2} s, Redis eviction {evicting.TotalSeconds:F2} s, pauses {pauses.TotalSeconds:F2} s");
+            $"{batches} batches: PostgreSQL {postgres.TotalSeconds:F2} s (probes ~{probes.TotalSeconds:F2} s of it), Redis eviction {evicting.TotalSeconds:F2} s, " +
+            $"rests {pauses.TotalSeconds:F2} s ({policy.Pacing})", PaceSummary(report, policy));
+    }
+
+    /// <summary>The pace of one run in a line: the probe's baseline and range, the back-offs, the rests.</summary>
+    private static string PaceSummary(CleanupReport report, RetentionPolicy policy)
+    {
+        var steps = report.Pace;
+        if (steps.Count == 0)
+        {
+            return "no batch";
+        }
+        var rests = steps.Select(step => step.Pause.TotalMilliseconds).ToList();
+        var resting = steps.Count(step => step.Pause > TimeSpan.Zero);
+        if (report.PaceBaseline is not { } baseline)
+        {
+            return $"fixed: {steps.Count} batches, {rests[0]:F0} ms after each";
+        }
+        var target = new PurgePace(policy, baseline).Target;
+        var probes = steps.Select(step => step.Probe.TotalMilliseconds).Order().ToList();
+        var backOffs = steps.Count(step => step.Probe > target);
+        // The rest after each tenth of the run: the shape of the pace at a glance.
+        var shape = string.Join(" ", Enumerable.Range(0, 10).Select(i => rests[Math.Min(steps.Count - 1, i * steps.Count / 10)].ToString("F0")));
+        return $"baseline {baseline.TotalMilliseconds:F2} ms, target {target.TotalMilliseconds:F2} ms; probes p50 {probes[probes.Count / 2]:F2} / max {probes[^1]:F2} ms; " +
+               $"{steps.Count} batches, {backOffs} back-offs, {resting} rests ({rests.Sum() / 1000:F2} s, longest {rests.Max():F0} ms); rest by tenth of the run (ms): {shape}";
     }
 
     /// <summary>

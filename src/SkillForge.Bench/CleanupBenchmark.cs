@@ -37,6 +37,7 @@ internal static partial class CleanupBenchmark
         {
             BatchSize = BenchArgs.Int(args, "--batch", new RetentionPolicy().BatchSize),
             PauseBetweenBatches = TimeSpan.FromMilliseconds(BenchArgs.Int(args, "--pause-ms", (int)new RetentionPolicy().PauseBetweenBatches.TotalMilliseconds)),
+            Pacing = args.Contains("--fixed-pace") ? PurgePacing.Fixed : PurgePacing.Adaptive,
         };
         var rounds = BenchArgs.Int(args, "--rounds", 5);
         var turnRates = BenchArgs.PositiveInts(args, "--turn-rates", [250, 1_000]);
@@ -58,9 +59,9 @@ internal static partial class CleanupBenchmark
         var workerCleanup = bus is null ? null : await WorkerCleanup.ListenAsync(bus);
         Chat chat = bus is null ? StoreChat(store) : WorkerChat(bus.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>());
         Func<Task<PurgeOutcome>> purgeAll = workerCleanup is null ? () => PurgeInProcessAsync(run, cache, policy) : workerCleanup.PurgeAsync;
-        if (throughWorker && (args.Contains("--batch") || args.Contains("--pause-ms")))
+        if (throughWorker && (args.Contains("--batch") || args.Contains("--pause-ms") || args.Contains("--fixed-pace")))
         {
-            Console.WriteLine("  --through-worker: the worker purges with its own configuration (batch and pause defaults); --batch and --pause-ms are not passed on");
+            Console.WriteLine("  --through-worker: the worker purges with its own configuration (batch and pacing defaults); --batch, --pause-ms and --fixed-pace are not passed on");
         }
 
         // Each round seeds afresh, measures the writers alone, then during a purge, with the writers paced at one of
@@ -103,10 +104,15 @@ internal static partial class CleanupBenchmark
                 var stolenDuring = StolenCpu.Now().PercentSince(stealBefore);
                 // All the WAL written meanwhile, the writers' too (theirs is a few MB): what every commit waits to flush.
                 var walMegabytes = (await WalPositionAsync(database) - walBefore) / 1048576.0;
-                var result = new Round(number, rate, Stopwatch.GetElapsedTime(purgeStarted).TotalSeconds, report.Sessions, report.Messages, baseline, busyCore, during, stolenAlone, stolenDuring);
+                var result = new Round(number, rate, Stopwatch.GetElapsedTime(purgeStarted).TotalSeconds, report.Sessions, report.Messages, baseline, busyCore, during,
+                    stolenAlone, stolenDuring, report.Pace);
                 results.Add(result);
                 Console.WriteLine($"  {result.Row}");
                 Console.WriteLine($"  {report.Breakdown}; {walMegabytes:N0} MB of WAL written");
+                if (report.Pace.Length > 0)
+                {
+                    Console.WriteLine($"  pace: {report.Pace}");
+                }
             }
         }
 
@@ -123,8 +129,9 @@ internal static partial class CleanupBenchmark
     /// <param name="StolenAlone">The machine's CPU stolen by its host during the baseline, in percent (<see cref="StolenCpu"/>).</param>
     /// <param name="StolenDuring">The same during the purge.</param>
     /// <param name="BusyCore">The writers while one backend kept a core busy with arithmetic (the control).</param>
+    /// <param name="Pace">How the purge paced itself (in-process runs only; empty through the worker).</param>
     private sealed record Round(int Number, int TurnRate, double PurgeSeconds, int Sessions, long Messages, LatencyRecorder Baseline, LatencyRecorder BusyCore,
-        LatencyRecorder During, double StolenAlone, double StolenDuring)
+        LatencyRecorder During, double StolenAlone, double StolenDuring, string Pace)
     {
         public double SessionsPerSecond => Sessions / PurgeSeconds;
 

@@ -8,4 +8,10 @@ public sealed record CleanupReport(DateTimeOffset AsOf, bool DryRun, int MarkedA
 {
     /// <summary>Sessions past their retention that a legal hold kept.</summary>
     public int KeptByHold { get; init; }
+
+    /// <summary>Each batch with the probe after it and the rest it was given, in order: how the pace moved.</summary>
+    public IReadOnlyList<PaceStep> Pace { get; init; } = [];
+
+    /// <summary>PostgreSQL's commit latency before the run, with adaptive pacing.</summary>
+    public TimeSpan? PaceBaseline { get; init; }
 }

@@ -15,7 +15,8 @@ namespace SkillForge.Sessions.Retention;
 /// nothing a legal hold covers is purged.
 /// A PostgreSQL advisory lock serialises runs across instances, so a second run on the same tick waits and then
 /// finds nothing to do; a crash mid-run loses only the current batch, which the next run picks up. Every batch that
-/// changed something, in each of the three phases, is followed by <see cref="RetentionPolicy.PauseBetweenBatches"/>.
+/// changed something, in each of the three phases, is followed by a rest (<see cref="PurgePace"/>): in proportion to
+/// what chat is experiencing, or a fixed pause.
 /// </summary>
 public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionPolicy> policy, TimeProvider clock, ILogger<CleanupRun> logger)
 {
@@ -41,11 +42,24 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
                 { KeptByHold = counts.KeptByHold };
             }
 
-            var abandoned = await AbandonIdleAsync(cutoffs, evict, cancellationToken);
-            var (sessions, messages) = await PurgeExpiredAsync(cutoffs, evict, cancellationToken);
+            var pacer = new Pacer(clock, lockConnection, new PurgePace(_policy,
+                _policy.Pacing == PurgePacing.Adaptive ? await CommitLatencyAsync(lockConnection, BaselineProbes, cancellationToken) : null));
+            var abandoned = await AbandonIdleAsync(cutoffs, evict, pacer, cancellationToken);
+            var (sessions, messages) = await PurgeExpiredAsync(cutoffs, evict, pacer, cancellationToken);
             var keptByHold = await lockConnection.QuerySingleAsync<int>(new CommandDefinition(cutoffs.Sql(CleanupSql.KeptByHold), cutoffs, cancellationToken: cancellationToken));
-            var auditLines = await PurgeAuditAsync(cutoffs, cancellationToken);
-            return new CleanupReport(asOf, false, abandoned, sessions, messages, auditLines, Stopwatch.GetElapsedTime(started)) { KeptByHold = keptByHold };
+            var auditLines = await PurgeAuditAsync(cutoffs, pacer, cancellationToken);
+            var pace = pacer.Pace;
+            if (pace is { Baseline: { } baseline, Steps.Count: > 0 })
+            {
+                RetentionLog.Paced(logger, baseline.TotalMilliseconds, pace.Target.TotalMilliseconds, pace.Steps.Count, pace.BackOffs,
+                    pace.Steps.Sum(step => step.Pause.TotalSeconds));
+            }
+            return new CleanupReport(asOf, false, abandoned, sessions, messages, auditLines, Stopwatch.GetElapsedTime(started))
+            {
+                KeptByHold = keptByHold,
+                Pace = pace.Steps,
+                PaceBaseline = pace.Baseline,
+            };
         }
         finally
         {
@@ -53,7 +67,7 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
         }
     }
 
-    private async Task<int> AbandonIdleAsync(Cutoffs cutoffs, Func<IReadOnlyList<SessionKey>, Task> evict, CancellationToken cancellationToken)
+    private async Task<int> AbandonIdleAsync(Cutoffs cutoffs, Func<IReadOnlyList<SessionKey>, Task> evict, Pacer pacer, CancellationToken cancellationToken)
     {
         var total = 0;
         await InBatchesAsync(async connection =>
@@ -68,11 +82,12 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
             await evict(marked);
             RetentionLog.BatchAbandoned(logger, marked.Count, total);
             return true;
-        }, cancellationToken);
+        }, pacer, cancellationToken);
         return total;
     }
 
-    private async Task<(int Sessions, long Messages)> PurgeExpiredAsync(Cutoffs cutoffs, Func<IReadOnlyList<SessionKey>, Task> evict, CancellationToken cancellationToken)
+    private async Task<(int Sessions, long Messages)> PurgeExpiredAsync(Cutoffs cutoffs, Func<IReadOnlyList<SessionKey>, Task> evict, Pacer pacer,
+        CancellationToken cancellationToken)
     {
         var sessions = 0;
         var messages = 0L;
@@ -89,11 +104,11 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
             await evict(batch.Select(r => r.ToKey()).ToList());
             RetentionLog.BatchPurged(logger, batch.Count, deletedMessages, sessions);
             return true;
-        }, cancellationToken);
+        }, pacer, cancellationToken);
         return (sessions, messages);
     }
 
-    private async Task<long> PurgeAuditAsync(Cutoffs cutoffs, CancellationToken cancellationToken)
+    private async Task<long> PurgeAuditAsync(Cutoffs cutoffs, Pacer pacer, CancellationToken cancellationToken)
     {
         var total = 0L;
         await InBatchesAsync(async connection =>
@@ -106,18 +121,19 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
             total += deleted;
             RetentionLog.BatchAuditPurged(logger, deleted, total);
             return true;
-        }, cancellationToken);
+        }, pacer, cancellationToken);
         return total;
     }
 
     /// <summary>
     /// Runs <paramref name="batch"/>, each time on a pooled connection of its own, until it finds nothing left (it
-    /// returns false), resting <see cref="RetentionPolicy.PauseBetweenBatches"/> after every batch that changed something.
+    /// returns false), resting after every batch that changed something as <paramref name="pacer"/> says.
     /// </summary>
-    private async Task InBatchesAsync(Func<NpgsqlConnection, Task<bool>> batch, CancellationToken cancellationToken)
+    private async Task InBatchesAsync(Func<NpgsqlConnection, Task<bool>> batch, Pacer pacer, CancellationToken cancellationToken)
     {
         while (true)
         {
+            var started = Stopwatch.GetTimestamp();
             await using (var connection = await database.DataSource.OpenConnectionAsync(cancellationToken))
             {
                 if (!await batch(connection))
@@ -125,12 +141,42 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
                     return;
                 }
             }
-            await PauseAsync(cancellationToken);
+            await pacer.RestAsync(Stopwatch.GetElapsedTime(started), cancellationToken);
         }
     }
 
-    private Task PauseAsync(CancellationToken cancellationToken) =>
-        _policy.PauseBetweenBatches > TimeSpan.Zero ? Task.Delay(_policy.PauseBetweenBatches, clock, cancellationToken) : Task.CompletedTask;
+    private const int BaselineProbes = 9;
+    private const int ProbesAfterBatch = 3;
+
+    /// <summary>The median of <paramref name="samples"/> commits on <paramref name="connection"/>: one alone is noisy.</summary>
+    private static async Task<TimeSpan> CommitLatencyAsync(NpgsqlConnection connection, int samples, CancellationToken cancellationToken)
+    {
+        var measured = new TimeSpan[samples];
+        for (var i = 0; i < samples; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await connection.ExecuteScalarAsync(new CommandDefinition(CleanupSql.CommitProbe, cancellationToken: cancellationToken));
+            measured[i] = Stopwatch.GetElapsedTime(started);
+        }
+        Array.Sort(measured);
+        return measured[samples / 2];
+    }
+
+    /// <summary>The run's rests: probes on the run's own lock connection, which is idle between batches anyway.</summary>
+    private sealed class Pacer(TimeProvider clock, NpgsqlConnection probes, PurgePace pace)
+    {
+        public PurgePace Pace => pace;
+
+        public async Task RestAsync(TimeSpan batch, CancellationToken cancellationToken)
+        {
+            var probe = pace.IsAdaptive ? await CommitLatencyAsync(probes, ProbesAfterBatch, cancellationToken) : TimeSpan.Zero;
+            var pause = pace.After(batch, probe);
+            if (pause > TimeSpan.Zero)
+            {
+                await Task.Delay(pause, clock, cancellationToken);
+            }
+        }
+    }
 
     /// <summary>
     /// The run's cutoffs: the product's, and for each the latest cutoff of any tenant (from the shortest period

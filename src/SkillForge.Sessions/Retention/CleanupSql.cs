@@ -11,6 +11,12 @@ internal static class CleanupSql
 
     public const string Unlock = "SELECT pg_advisory_unlock(@Key)";
 
+    /// <summary>
+    /// The pacing's probe: taking a transaction id makes its commit a WAL flush, the part of a chat turn's append that
+    /// waits on the disk and on every other writer.
+    /// </summary>
+    public const string CommitProbe = "SELECT txid_current()";
+
     // A tenant's cutoff where it set a period (r: its tenant_retention row, joined), else the product's (a parameter,
     // computed once). The period as seconds, not as the interval itself: subtracting "30 days" from a timestamptz counts
     // calendar days in the session's time zone, which a daylight-saving change would make 23 or 25 hours long.

@@ -34,8 +34,25 @@ public sealed class RetentionPolicy
     public int BatchSize { get; set; } = 2_000;
 
     /// <summary>
-    /// Rest between purge batches, leaving the CPU to chat turns for a moment: the purge goes slower, chat latency during
-    /// it stays closer to normal. docs/cleanup-benchmark.md measures the trade; a run at busy hours wants a longer rest.
+    /// How the purge rests between batches: <see cref="PurgePacing.Adaptive"/> (the default) from what chat is
+    /// experiencing, or <see cref="PurgePacing.Fixed"/> at <see cref="PauseBetweenBatches"/>.
+    /// </summary>
+    public PurgePacing Pacing { get; set; } = PurgePacing.Adaptive;
+
+    /// <summary>
+    /// Adaptive pacing: the purge backs off while PostgreSQL's commit latency is above this multiple of its level
+    /// before the run (never tighter than half a millisecond above it).
+    /// </summary>
+    [Range(1.0, 10.0)]
+    public double PaceTarget { get; set; } = 1.25;
+
+    /// <summary>Adaptive pacing: the longest rest after one batch, however much chat suffers.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
+    public TimeSpan MaxPauseBetweenBatches { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Fixed pacing: the rest between purge batches, leaving the CPU to chat turns for a moment: the purge goes slower,
+    /// chat latency during it stays closer to normal, but how much closer depends on how busy the cores already are.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan PauseBetweenBatches { get; set; } = TimeSpan.FromMilliseconds(10);

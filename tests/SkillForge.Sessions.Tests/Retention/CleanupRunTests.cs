@@ -256,12 +256,35 @@ public sealed class CleanupRunTests : IAsyncLifetime
         Assert.Empty(clock.Delays);
     }
 
-    private CleanupRun Run(int batchSize = 1_000, TimeSpan? deleteAuditAfter = null, TimeSpan? pause = null, TimeProvider? clock = null) =>
+    [Fact]
+    public async Task Should_pace_itself_from_probes_of_commit_latency_and_rest_as_long_as_it_reports()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await SessionAsync(_db.Superuser, "active", AsOf.AddDays(-31));
+            await SessionAsync(_db.Superuser, "completed", AsOf.AddDays(-100), completedAt: AsOf.AddDays(-100), messages: 2);
+            await AuditLineAsync(_db.Superuser, AsOf.AddDays(-400));
+        }
+        var clock = new DelayRecordingClock();
+
+        var report = await Run(batchSize: 2, clock: clock, pacing: PurgePacing.Adaptive).RunAsync(AsOf, false, NoEviction, default);
+
+        Assert.Equal((3, 3, 3L), (report.MarkedAbandoned, report.DeletedSessions, report.DeletedAuditLines));
+        Assert.True(report.PaceBaseline > TimeSpan.Zero, "the baseline is measured before the first batch");
+        // Batches of 2 and 1 in each of the three phases: a step after each, with a probe of its own.
+        Assert.Equal(6, report.Pace.Count);
+        Assert.All(report.Pace, step => Assert.True(step.Probe > TimeSpan.Zero && step.Batch > TimeSpan.Zero));
+        Assert.Equal(report.Pace.Select(step => step.Pause).Where(pause => pause > TimeSpan.Zero), clock.Delays);
+    }
+
+    private CleanupRun Run(int batchSize = 1_000, TimeSpan? deleteAuditAfter = null, TimeSpan? pause = null, TimeProvider? clock = null,
+        PurgePacing pacing = PurgePacing.Fixed) =>
         new(new MaintenanceDatabase(_db.Maintenance), Options.Create(new RetentionPolicy
         {
             BatchSize = batchSize,
             DeleteAuditAfter = deleteAuditAfter ?? new RetentionPolicy().DeleteAuditAfter,
             PauseBetweenBatches = pause ?? new RetentionPolicy().PauseBetweenBatches,
+            Pacing = pacing,
         }), clock ?? TimeProvider.System, NullLogger<CleanupRun>.Instance);
 
     /// <summary>The system clock, noting each delay asked of it (a <c>Task.Delay</c> on this provider creates one timer).</summary>

@@ -66,6 +66,7 @@ public sealed partial class ConfigurationDocsTests
         [typeof(int)] = "int",
         [typeof(bool)] = "bool",
         [typeof(float)] = "float",
+        [typeof(double)] = "double",
         [typeof(TimeSpan)] = "TimeSpan",
     };
 
@@ -108,7 +109,11 @@ public sealed partial class ConfigurationDocsTests
             var type = setting.Property.PropertyType;
             // An array is set item by item: the variable shown is the first item's.
             CheckEnvironmentVariable(row, setting.Key.Replace(":", "__", StringComparison.Ordinal) + (type.IsArray ? "__0" : ""), failures);
-            var typeName = TypeNames.GetValueOrDefault(Nullable.GetUnderlyingType(type) ?? type);
+            var underlying = Nullable.GetUnderlyingType(type) ?? type;
+            // An enum is documented by its values: what an operator may write.
+            var typeName = underlying.IsEnum
+                ? string.Join(" or ", Enum.GetNames(underlying).Select(name => $"`{name}`"))
+                : TypeNames.GetValueOrDefault(underlying);
             if (typeName is null)
             {
                 failures.Add($"{setting.Key}: no documented name for {type.Name}; add it to {nameof(TypeNames)}");
