@@ -155,7 +155,7 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
         for (var i = 0; i < samples; i++)
         {
             var started = Stopwatch.GetTimestamp();
-            await connection.ExecuteScalarAsync(new CommandDefinition(CleanupSql.CommitProbe, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(CleanupSql.CommitProbe, cancellationToken: cancellationToken));
             measured[i] = Stopwatch.GetElapsedTime(started);
         }
         Array.Sort(measured);

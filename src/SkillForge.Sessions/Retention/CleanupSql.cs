@@ -12,10 +12,10 @@ internal static class CleanupSql
     public const string Unlock = "SELECT pg_advisory_unlock(@Key)";
 
     /// <summary>
-    /// The pacing's probe: taking a transaction id makes its commit a WAL flush, the part of a chat turn's append that
-    /// waits on the disk and on every other writer.
+    /// The pacing's probe: a one-row write, so that its commit is a WAL flush like a chat turn's append, waiting on the
+    /// disk and on every other writer (a commit that wrote nothing returns without one).
     /// </summary>
-    public const string CommitProbe = "SELECT txid_current()";
+    public const string CommitProbe = "UPDATE cleanup_pace_probe SET probed_at = clock_timestamp() WHERE id = 1";
 
     // A tenant's cutoff where it set a period (r: its tenant_retention row, joined), else the product's (a parameter,
     // computed once). The period as seconds, not as the interval itself: subtracting "30 days" from a timestamptz counts

@@ -39,7 +39,7 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
         await using var connection = await _dataSource!.OpenConnectionAsync();
         var tables = (await connection.QueryAsync<string>(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")).ToList();
-        Assert.Equal(["cleanup_ticks", "legal_holds", "refused_messages", "schema_history", "session_audit", "sessions", "tenant_retention", "turns"], tables);
+        Assert.Equal(["cleanup_pace_probe", "cleanup_ticks", "legal_holds", "refused_messages", "schema_history", "session_audit", "sessions", "tenant_retention", "turns"], tables);
         var rls = await connection.QueryAsync<string>(
             "SELECT relname FROM pg_class WHERE relrowsecurity AND relforcerowsecurity ORDER BY relname");
         Assert.Equal(["legal_holds", "session_audit", "sessions", "tenant_retention", "turns"], rls);
