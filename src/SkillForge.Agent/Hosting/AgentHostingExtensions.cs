@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using OpenAI;
 using SkillForge.Agent.Interview;
@@ -18,6 +19,12 @@ public static class AgentHostingExtensions
     /// host or test may register its own under this key (e.g. a fake client) to get the LLM responder without a network.
     /// </summary>
     public const string ChatClientKey = "skillforge-agent";
+
+    /// <summary>
+    /// The ActivitySource and Meter of the model calls: a <c>chat {model}</c> span and the <c>gen_ai.client.*</c>
+    /// histograms of OpenTelemetry's generative-AI conventions, from Microsoft.Extensions.AI's middleware.
+    /// </summary>
+    public const string TelemetrySourceName = "SkillForge.Llm";
 
     /// <summary>
     /// Registers <see cref="ISkillAgent"/>: the offline interview, unless <c>Agent:Llm</c> has an Endpoint and a Model
@@ -59,8 +66,18 @@ public static class AgentHostingExtensions
         {
             AgentLog.UsingLanguageModel(logger, options.Model ?? "(host-provided client)", options.Endpoint ?? "(host-provided client)", options.Timeout, options.WindowMessages);
         }
-        return new SkillAgent(new ChatClientResponder(chatClient, options), logger);
+        return new SkillAgent(new ChatClientResponder(WithTelemetry(chatClient, services), options), logger);
     }
+
+    /// <summary>
+    /// Every model call traced and measured, whichever client the host gave. Message content never: what users write is
+    /// personal data, so it is off even when OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT asks for it. No logger:
+    /// a failed call is logged once, by the agent's recovery (event 4001).
+    /// </summary>
+    private static IChatClient WithTelemetry(IChatClient chatClient, IServiceProvider services) =>
+        chatClient.AsBuilder()
+            .UseOpenTelemetry(NullLoggerFactory.Instance, TelemetrySourceName, telemetry => telemetry.EnableSensitiveData = false)
+            .Build(services);
 
     private static IChatClient CreateOpenAiChatClient(AgentLlmOptions options)
     {

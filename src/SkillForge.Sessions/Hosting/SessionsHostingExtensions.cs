@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using SkillForge.Sessions.Caching;
 using SkillForge.Sessions.Migrations;
@@ -37,10 +38,11 @@ public static class SessionsHostingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.Services.AddSingleton(_ => new SessionDatabase(BuildDataSource(postgres, "skillforge-worker")));
-        builder.Services.AddSingleton(_ => new MaintenanceDatabase(BuildDataSource(postgresMaintenance, "skillforge-maintenance")));
-        builder.Services.AddSingleton(_ => new MigrationDatabase(
-            BuildDataSource(RequiredConnectionString(configuration, "PostgresAdmin"), "skillforge-migrations")));
+        builder.Services.AddSingleton(sp => new SessionDatabase(BuildDataSource(postgres, "skillforge-worker", sp.GetService<ILoggerFactory>())));
+        builder.Services.AddSingleton(sp => new MaintenanceDatabase(
+            BuildDataSource(postgresMaintenance, "skillforge-maintenance", sp.GetService<ILoggerFactory>())));
+        builder.Services.AddSingleton(sp => new MigrationDatabase(
+            BuildDataSource(RequiredConnectionString(configuration, "PostgresAdmin"), "skillforge-migrations", sp.GetService<ILoggerFactory>())));
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectRedis(redis, redisCa));
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<RefusalAudit>();
@@ -54,8 +56,13 @@ public static class SessionsHostingExtensions
         return builder;
     }
 
-    /// <summary>A pooled data source with auto-preparation on (it roughly halves a small query's cost).</summary>
-    public static NpgsqlDataSource BuildDataSource(string connectionString, string applicationName)
+    /// <summary>
+    /// A pooled data source with auto-preparation on (it roughly halves a small query's cost). It is named after its
+    /// application name, which is what Npgsql's metrics carry as <c>db.client.connection.pool.name</c> (by default that
+    /// would be the whole connection string).
+    /// </summary>
+    /// <param name="loggerFactory">The host's, so that Npgsql's own log lines (category <c>Npgsql.*</c>) reach its logging.</param>
+    public static NpgsqlDataSource BuildDataSource(string connectionString, string applicationName, ILoggerFactory? loggerFactory = null)
     {
         var csb = new NpgsqlConnectionStringBuilder(connectionString);
         if (string.IsNullOrEmpty(csb.ApplicationName))
@@ -67,7 +74,12 @@ public static class SessionsHostingExtensions
             csb.MaxAutoPrepare = 64;
             csb.AutoPrepareMinUsages = 2;
         }
-        return new NpgsqlDataSourceBuilder(csb.ConnectionString).Build();
+        var builder = new NpgsqlDataSourceBuilder(csb.ConnectionString) { Name = csb.ApplicationName };
+        if (loggerFactory is not null)
+        {
+            builder.UseLoggerFactory(loggerFactory);
+        }
+        return builder.Build();
     }
 
     /// <summary>

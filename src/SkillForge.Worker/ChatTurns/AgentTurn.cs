@@ -35,9 +35,17 @@ public sealed class AgentTurn(
         var window = session?.RecentMessages.Select(m => new ConversationMessage(m.Role, m.Content)).ToList() ?? [];
         var existing = context.State == AgentState.Idle ? await ExistingSkillsAsync(turn, loaded, cancellationToken) : [];
         AgentTurnResult result;
-        using (SkillForgeMetrics.ActivitySource.StartActivity("agent"))
+        using (var span = TurnSpans.Start("agent", turn.TenantId, turn.SessionId, turn.TurnId))
         {
-            result = await agent.RespondAsync(new AgentTurnInput(turn.Text, context, window, existing, modelCalls.TryTake(turn.TurnId)), cancellationToken);
+            try
+            {
+                result = await agent.RespondAsync(new AgentTurnInput(turn.Text, context, window, existing, modelCalls.TryTake(turn.TurnId)), cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                span.Fail(e);
+                throw;
+            }
         }
 
         var contextJson = SkillContextSerializer.Serialize(result.Context);

@@ -80,7 +80,7 @@ public sealed class ChatTurnHandler(
     {
         for (var attempt = 1; attempt <= _worker.TurnAttempts; attempt++)
         {
-            var loaded = await storage.LoadAsync(key, firstAttempt: attempt == 1, cancellationToken);
+            var loaded = await storage.LoadAsync(key, turn.TurnId, firstAttempt: attempt == 1, cancellationToken);
             if (await TryApplyAsync(turn, key, loaded, cancellationToken) is { } outcome)
             {
                 return outcome;
@@ -147,7 +147,7 @@ public sealed class ChatTurnHandler(
                 return null;
         }
         var updated = SessionAfterTurn.Appended(session, toAppend, append, _sessions.WindowSize);
-        await storage.CacheAsync(updated);
+        await storage.CacheAsync(updated, turn.TurnId);
         return Answered(updated, toAppend, resumed);
     }
 

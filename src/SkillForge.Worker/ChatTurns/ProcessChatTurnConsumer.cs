@@ -22,6 +22,7 @@ public sealed class ProcessChatTurnConsumer(ChatTurnHandler handler, SendDeadlin
             ["TurnId"] = turn.TurnId,
             ["MessageId"] = context.MessageId,
         });
+        using var span = TurnSpans.Start("chat turn", turn.TenantId, turn.SessionId, turn.TurnId);
         var started = Stopwatch.GetTimestamp();
         ChatTurnOutcome outcome;
         try
@@ -31,6 +32,7 @@ public sealed class ProcessChatTurnConsumer(ChatTurnHandler handler, SendDeadlin
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Retried by the endpoint's policy; the last failure lands in skillforge-chat-turns_error.
+            span.Fail(e);
             metrics.TurnFailed(Stopwatch.GetElapsedTime(started).TotalSeconds);
             WorkerLog.TurnFailed(logger, e, turn.TurnId, tenant, session);
             throw;
@@ -47,6 +49,7 @@ public sealed class ProcessChatTurnConsumer(ChatTurnHandler handler, SendDeadlin
         }
 
         var rejected = outcome.Rejected!;
+        span.Fail(rejected.Code);
         if (outcome.Cause is not null)
         {
             WorkerLog.CorruptSession(logger, outcome.Cause, tenant, session, turn.TurnId);

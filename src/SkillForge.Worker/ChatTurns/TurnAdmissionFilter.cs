@@ -20,10 +20,16 @@ public sealed class TurnAdmissionFilter(TurnAdmission admission, SendDeadline se
         using var admitted = admission.Admit(turn.TenantId ?? "", turn.SessionId ?? "");
         if (admitted.Code is not { } code)
         {
-            await admitted.WaitForTurnAsync(context.CancellationToken);
+            // The wait for the session's line is a span of its own: a trace shows a turn held up behind its session's others.
+            using (TurnSpans.Start("turn admission", turn.TenantId, turn.SessionId, turn.TurnId))
+            {
+                await admitted.WaitForTurnAsync(context.CancellationToken);
+            }
             await next.Send(context);
             return;
         }
+        using var span = TurnSpans.Start("turn admission", turn.TenantId, turn.SessionId, turn.TurnId);
+        span.Fail(code);
         WorkerLog.TurnRejected(logger, turn.TurnId, LogText.Escape(turn.TenantId ?? ""), LogText.Escape(turn.SessionId ?? ""), code, 0);
         metrics.TurnRejected(0, code);
         await sends.WithinAsync(context.RespondAsync(new ChatTurnRejected(turn.TenantId ?? "", turn.SessionId ?? "", turn.TurnId, code, admitted.Reason!)),

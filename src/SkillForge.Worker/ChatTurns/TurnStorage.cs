@@ -13,25 +13,30 @@ public sealed class TurnStorage(SessionStore store, SessionCache cache, SkillFor
     /// entry is suspect, since the winner may not have refreshed it yet; a pending one is still the newest state there
     /// is, PostgreSQL being behind it.
     /// </summary>
-    public async Task<LoadedSession> LoadAsync(SessionKey key, bool firstAttempt, CancellationToken cancellationToken)
+    public async Task<LoadedSession> LoadAsync(SessionKey key, Guid turnId, bool firstAttempt, CancellationToken cancellationToken)
     {
-        using (SkillForgeMetrics.ActivitySource.StartActivity("cache load"))
+        using (TurnSpans.Start("cache load", key, turnId))
         {
             if (await cache.GetEntryAsync(key) is { } cached && (firstAttempt || cached.Pending))
             {
                 return new LoadedSession(cached.Session, Resumed: false, cached.Pending);
             }
         }
-        using var span = SkillForgeMetrics.ActivitySource.StartActivity("store load");
+        using var span = TurnSpans.Start("store load", key, turnId);
         var started = Stopwatch.GetTimestamp();
         try
         {
             var stored = await store.LoadAsync(key, cancellationToken);
             return new LoadedSession(stored, Resumed: stored is not null, Pending: false);
         }
-        catch (Exception e) when (e is not CorruptSessionException and not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            metrics.StoreError("load");
+            span.Fail(e);
+            // A corrupt session was read well enough: it is the turn's answer, not a fault of the store.
+            if (e is not CorruptSessionException)
+            {
+                metrics.StoreError("load");
+            }
             throw;
         }
         finally
@@ -42,7 +47,7 @@ public sealed class TurnStorage(SessionStore store, SessionCache cache, SkillFor
 
     public async Task<AppendResult> AppendAsync(TurnToAppend turn, CancellationToken cancellationToken)
     {
-        using var span = SkillForgeMetrics.ActivitySource.StartActivity("store append");
+        using var span = TurnSpans.Start("store append", turn.Key, turn.TurnId);
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -50,6 +55,7 @@ public sealed class TurnStorage(SessionStore store, SessionCache cache, SkillFor
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            span.Fail(e);
             metrics.StoreError("append");
             throw;
         }
@@ -60,9 +66,9 @@ public sealed class TurnStorage(SessionStore store, SessionCache cache, SkillFor
     }
 
     /// <summary>Refreshes the cache after a commit (never before it); a failure costs the next turn a PostgreSQL read.</summary>
-    public async Task CacheAsync(StoredSession session)
+    public async Task CacheAsync(StoredSession session, Guid turnId)
     {
-        using var span = SkillForgeMetrics.ActivitySource.StartActivity("cache write");
+        using var span = TurnSpans.Start("cache write", session.Key, turnId);
         await cache.SetAsync(session);
     }
 

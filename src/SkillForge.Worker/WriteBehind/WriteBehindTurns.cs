@@ -31,7 +31,7 @@ public sealed class WriteBehindTurns(
     public async Task<StoredSession?> TryQueueAsync(CachedSession entry, TurnToAppend turn, CancellationToken cancellationToken)
     {
         var newest = SessionAfterTurn.Queued(entry.Session, turn, _windowSize);
-        using var span = SkillForgeMetrics.ActivitySource.StartActivity("write behind");
+        using var span = TurnSpans.Start("write behind", turn.Key, turn.TurnId);
         if (!await cache.TryReserveAsync(newest, entry.Session.Version, _hold))
         {
             return null;
@@ -40,8 +40,9 @@ public sealed class WriteBehindTurns(
         {
             await queue.SendAsync(new PendingTurnWrite(turn), cancellationToken);
         }
-        catch
+        catch (Exception e)
         {
+            span.Fail(e);
             await cache.ReleaseAsync(entry, newest.Version);
             throw;
         }

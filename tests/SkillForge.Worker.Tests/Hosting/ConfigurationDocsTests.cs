@@ -52,6 +52,7 @@ public sealed partial class ConfigurationDocsTests
         "Logging:LogLevel:Default",
         "Logging:LogLevel:Microsoft.AspNetCore",
         "Logging:LogLevel:MassTransit",
+        "Logging:LogLevel:Npgsql",
         "Logging:Console:FormatterName",
         "OTEL_EXPORTER_OTLP_ENDPOINT",
     ];

@@ -54,8 +54,8 @@ internal sealed class OpenAiCompatibleServer : IAsyncDisposable
         return this;
     }
 
-    /// <summary>A chat completion whose assistant message is <paramref name="content"/>.</summary>
-    public static Func<HttpContext, Task> Completion(string content) => context =>
+    /// <summary>A chat completion whose assistant message is <paramref name="content"/>, with the token counts it reports.</summary>
+    public static Func<HttpContext, Task> Completion(string content, int inputTokens = 1, int outputTokens = 1) => context =>
     {
         context.Response.ContentType = "application/json";
         return context.Response.WriteAsync(JsonSerializer.Serialize(new
@@ -65,12 +65,13 @@ internal sealed class OpenAiCompatibleServer : IAsyncDisposable
             created = 1_700_000_000,
             model = "test-model",
             choices = new[] { new { index = 0, message = new { role = "assistant", content }, finish_reason = "stop" } },
-            usage = new { prompt_tokens = 1, completion_tokens = 1, total_tokens = 2 },
+            usage = new { prompt_tokens = inputTokens, completion_tokens = outputTokens, total_tokens = inputTokens + outputTokens },
         }));
     };
 
     /// <summary>The JSON answer the agent asks for, as a chat completion.</summary>
-    public static Func<HttpContext, Task> Answer(object answer) => Completion(JsonSerializer.Serialize(answer));
+    public static Func<HttpContext, Task> Answer(object answer, int inputTokens = 1, int outputTokens = 1) =>
+        Completion(JsonSerializer.Serialize(answer), inputTokens, outputTokens);
 
     public static Func<HttpContext, Task> Status(int status, string? retryAfter = null) => context =>
     {

@@ -13,16 +13,31 @@ internal sealed class Measurements : ConcurrentBag<(string Instrument, double Va
     private readonly MeterListener _listener = new();
 
     public Measurements(IMeterFactory scope)
+        : this(meter => meter.Name == SkillForgeMetrics.MeterName && ReferenceEquals(meter.Scope, scope))
+    {
+    }
+
+    /// <summary>
+    /// Every measurement of the meters named <paramref name="meterName"/>, whoever made them: the model calls' meter
+    /// is not made by a host's factory, so a test tells its own measurements apart by a tag (the model's name).
+    /// </summary>
+    public Measurements(string meterName)
+        : this(meter => meter.Name == meterName)
+    {
+    }
+
+    private Measurements(Func<Meter, bool> heard)
     {
         _listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == SkillForgeMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, scope))
+            if (heard(instrument.Meter))
             {
                 l.EnableMeasurementEvents(instrument);
             }
         };
         _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Add((i.Name, v, ToDictionary(tags))));
         _listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Add((i.Name, v, ToDictionary(tags))));
+        _listener.SetMeasurementEventCallback<int>((i, v, tags, _) => Add((i.Name, v, ToDictionary(tags))));
         _listener.Start();
     }
 
