@@ -33,10 +33,10 @@ public sealed class CleanupSessionsConsumerTests : IAsyncLifetime
     public async Task Should_purge_evict_from_redis_and_publish_the_counts()
     {
         // A real run may not be dated in the future, so the worker's clock moves instead; it never runs by itself, so the
-        // rests between batches (timed by it) are off.
+        // rests between batches (timed by it) are off: a fixed pause of none.
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var host = new AsyncHost(await WorkerTestHost.StartAsync(s => s.AddSingleton<TimeProvider>(clock),
-            new Dictionary<string, string?>(_db.AsConfiguration()) { ["Retention:PauseBetweenBatches"] = "00:00:00" }));
+            new Dictionary<string, string?>(_db.AsConfiguration()) { ["Retention:Pacing"] = "Fixed", ["Retention:PauseBetweenBatches"] = "00:00:00" }));
         var harness = host.Services.GetRequiredService<ITestHarness>();
         var store = host.Services.GetRequiredService<SessionStore>();
         var cache = host.Services.GetRequiredService<SessionCache>();
