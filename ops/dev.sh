@@ -26,7 +26,7 @@
 #   pack                the NuGet packages (SkillForge.Contracts, .Broker, .Client) and the CLI tool (SkillForge.Cli)
 #                       into .data/packages, the local feed samples/dotnet restores from
 #   install-cli         pack, then install the `skillforge` tool from that feed into .data/tools (put it on PATH)
-#   bench [scenario]    up, then a benchmark: cleanup, turns, fairness (src/SkillForge.Bench; figures go to docs/)
+#   bench [scenario]    up, then a benchmark: cleanup, turns, stages, fairness, export (src/SkillForge.Bench; figures go to docs/)
 #   demo                up, then ops/demo.sh: a conversation, kill -9 of the worker, Redis flushed, the conversation going on
 # TLS: every up also opens TLS listeners with certificates of a throwaway CA made on the first up (.data/tls/ca.crt):
 # PostgreSQL on its own port (ssl=on), Redis on 127.0.0.1:6380, AMQPS on 127.0.0.1:5671. `run --tls` runs the worker

@@ -12,6 +12,9 @@ internal static class BenchArgs
             ? value.Split(',').Select(v => int.TryParse(v, out var number) && number > 0 ? number : throw new ArgumentException($"{name}: '{v}' is not a positive number")).ToList()
             : fallback;
 
+    /// <summary>The option's text, or null when it is not given.</summary>
+    public static string? Text(string[] args, string name) => Value(args, name);
+
     private static string? Value(string[] args, string name)
     {
         var index = Array.IndexOf(args, name);

@@ -53,11 +53,12 @@ internal static partial class CleanupBenchmark
         }
         var target = new PurgePace(policy, baseline).Target;
         var probes = steps.Select(step => step.Probe.TotalMilliseconds).Order().ToList();
-        var backOffs = steps.Count(step => step.Probe > target);
+        var slow = steps.Count(step => step.Probe > target);
+        var uncured = steps.Count(step => step.AfterRest > target);
         // The rest after each tenth of the run: the shape of the pace at a glance.
         var shape = string.Join(" ", Enumerable.Range(0, 10).Select(i => rests[Math.Min(steps.Count - 1, i * steps.Count / 10)].ToString("F0")));
         return $"baseline {baseline.TotalMilliseconds:F2} ms, target {target.TotalMilliseconds:F2} ms; probes p50 {probes[probes.Count / 2]:F2} / max {probes[^1]:F2} ms; " +
-               $"{steps.Count} batches, {backOffs} back-offs, {resting} rests ({rests.Sum() / 1000:F2} s, longest {rests.Max():F0} ms); rest by tenth of the run (ms): {shape}";
+               $"{steps.Count} batches, {slow} slow probes, {uncured} rests that did not bring commits back, {resting} rests ({rests.Sum() / 1000:F2} s, longest {rests.Max():F0} ms); rest by tenth of the run (ms): {shape}";
     }
 
     /// <summary>

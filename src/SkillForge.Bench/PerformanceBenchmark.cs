@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Dapper;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SkillForge.Client;
@@ -34,6 +35,10 @@ internal static class PerformanceBenchmark
         using var bus = await BenchBus.StartAsync();
         await using var database = await ScratchDatabase.CreateAsync(DatabaseServer.FromEnvironment(), "sf_bench_turns");
         await using var echoes = await EchoServer.StartAsync(database);
+        if (BenchArgs.Text(args, "--compare-env") is { } variant)
+        {
+            return await CompareAsync(bus, database, variant, senderCounts.Max(), rounds, duration);
+        }
 
         Console.WriteLine($"1. Alternating rounds ({rounds} of {seconds} s): bare echo, durable echo, chat turns through the real worker");
         var echo = bus.Services.GetRequiredService<IRequestClient<EchoRequest>>();
@@ -98,6 +103,41 @@ internal static class PerformanceBenchmark
 
         var report = PerformanceReport.Write(medians, results, growth, restore, memory, seconds, rounds, soakMinutes);
         Console.WriteLine(report);
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>--compare-env NAME=VALUE[,NAME=VALUE]</c>: the worker as it is against the worker with those environment
+    /// variables (a runtime knob), in alternating rounds at one sender count, each round's durable echo the yardstick.
+    /// Each turns round starts its worker afresh and warms it up, so neither variant inherits the other's state.
+    /// </summary>
+    private static async Task<int> CompareAsync(IHost bus, ScratchDatabase database, string variant, int senders, int rounds, TimeSpan duration)
+    {
+        var environment = variant.Split(',').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+        var durableEcho = bus.Services.GetRequiredService<IRequestClient<DurableEchoRequest>>();
+        var client = ToolBus.ClientOf(bus);
+        var run = Guid.NewGuid().ToString("N")[..8];
+        Console.WriteLine($"Comparing the worker as it is with the worker under {variant}: {rounds} rounds at {senders} senders");
+        var rows = new List<string>();
+        for (var round = 0; round < rounds; round++)
+        {
+            var floor = await LoadRun.RunAsync(Durable, senders, duration, async (s, n) =>
+                (await durableEcho.GetResponse<EchoReply>(new DurableEchoRequest("bench", $"echo-{s}", Guid.NewGuid(), $"Here is detail number {n} of my skill"))).Message.Reply.Length > 0);
+            var row = $"| {round + 1} | {floor.PerSecond:F0}";
+            foreach (var (name, variables) in new[] { ("as it is", new Dictionary<string, string>()), (variant, environment) })
+            {
+                await using var worker = await WorkerProcess.StartBuildAsync("Release", 18080, database.AsArguments(), variables);
+                Func<int, long, Task<bool>> turns = async (s, n) =>
+                    (await client.SendTurnAsync($"bench-{run}", $"v{round}-{name.Length}-{s}-{n / 20}", $"Here is detail number {n} of my skill")).IsReplied;
+                await LoadRun.RunAsync($"warm-up", 16, TimeSpan.FromSeconds(8), turns);
+                var result = await LoadRun.RunAsync($"{Turns}: {name}", senders, duration, turns);
+                row += $" | {result.PerSecond:F0} ({result.PerSecond / floor.PerSecond:F2}×, p99 {result.P99Ms:F0} ms, worker {result.CpuMsPerRequest("worker"):F2} ms CPU)";
+            }
+            rows.Add(row + " |");
+        }
+        Console.WriteLine($"| round | durable echo/s | turns/s as it is | turns/s under {variant} |");
+        Console.WriteLine("|---|---|---|---|");
+        rows.ForEach(Console.WriteLine);
         return 0;
     }
 

@@ -22,7 +22,9 @@ public sealed class WorkerProcess : IAsyncDisposable
     public static Task<WorkerProcess> StartAsync(int port = 18080, params string[] settings) => StartBuildAsync("Release", port, settings);
 
     /// <summary>The worker of the given build (<c>Debug</c> is what a test run has built), as <see cref="StartAsync"/>.</summary>
-    public static async Task<WorkerProcess> StartBuildAsync(string configuration, int port, string[] settings)
+    /// <param name="environment">Variables for the worker's process beyond the caller's (a runtime knob, say).</param>
+    public static async Task<WorkerProcess> StartBuildAsync(string configuration, int port, string[] settings,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var binary = Path.Combine(RepositoryRoot.Path, $"src/SkillForge.Worker/bin/{configuration}/net10.0/SkillForge.Worker");
         if (!File.Exists(binary))
@@ -38,6 +40,10 @@ public sealed class WorkerProcess : IAsyncDisposable
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")))
         {
             start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };

@@ -52,7 +52,7 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
             if (pace is { Baseline: { } baseline, Steps.Count: > 0 })
             {
                 RetentionLog.Paced(logger, baseline.TotalMilliseconds, pace.Target.TotalMilliseconds, pace.Steps.Count, pace.BackOffs,
-                    pace.Steps.Sum(step => step.Pause.TotalSeconds));
+                    pace.NotCuredByResting, pace.Steps.Sum(step => step.Pause.TotalSeconds));
             }
             return new CleanupReport(asOf, false, abandoned, sessions, messages, auditLines, Stopwatch.GetElapsedTime(started))
             {
@@ -174,6 +174,10 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
             if (pause > TimeSpan.Zero)
             {
                 await Task.Delay(pause, clock, cancellationToken);
+                if (pace.IsAdaptive)
+                {
+                    pace.AfterRest(await CommitLatencyAsync(probes, ProbesAfterBatch, cancellationToken));
+                }
             }
         }
     }

@@ -17,7 +17,8 @@ public enum PurgePacing
 /// <param name="Batch">How long the batch took.</param>
 /// <param name="Probe">PostgreSQL's commit latency measured right after it (zero with fixed pacing).</param>
 /// <param name="Pause">The rest that followed.</param>
-public readonly record struct PaceStep(TimeSpan Batch, TimeSpan Probe, TimeSpan Pause);
+/// <param name="AfterRest">The commit latency at the end of that rest (adaptive pacing, when it rested).</param>
+public readonly record struct PaceStep(TimeSpan Batch, TimeSpan Probe, TimeSpan Pause, TimeSpan? AfterRest = null);
 
 /// <summary>
 /// The adaptive pace, the way online schema-change tools throttle on replica lag: the purge works in bursts and
@@ -25,6 +26,11 @@ public readonly record struct PaceStep(TimeSpan Batch, TimeSpan Probe, TimeSpan 
 /// latency, which every chat turn pays; while it stays within <see cref="RetentionPolicy.PaceTarget"/> times its level
 /// before the run, the multiple shrinks (the purge speeds up), and each time it does not, the multiple doubles. A
 /// fixed pause cannot know how busy the cores already are; this measures it.
+/// <para>
+/// Backing off helps only if the purge is what slows the commits. A probe at the end of each rest says whether resting
+/// brought them back; when it did not (the machine is busy for other reasons, or with the purge's after-effects such
+/// as autovacuum), a slow probe shortens the rest instead of doubling it: resting longer would only slow the purge.
+/// </para>
 /// </summary>
 public sealed class PurgePace
 {
@@ -38,6 +44,7 @@ public sealed class PurgePace
     private readonly RetentionPolicy _policy;
     private readonly List<PaceStep> _steps = [];
     private double _multiple = StartMultiple;
+    private bool? _restHelped; // null until a rest since the last batch was probed
 
     /// <param name="baseline">PostgreSQL's commit latency before the run; null for fixed pacing.</param>
     public PurgePace(RetentionPolicy policy, TimeSpan? baseline)
@@ -64,6 +71,19 @@ public sealed class PurgePace
     /// <summary>How many times chat was seen suffering and the purge backed off.</summary>
     public int BackOffs { get; private set; }
 
+    /// <summary>How many slow probes came after a rest that had not brought the commits back, so the purge did not back off.</summary>
+    public int NotCuredByResting { get; private set; }
+
+    /// <summary>The probe at the end of a rest: whether resting brought the commits back within the target.</summary>
+    public void AfterRest(TimeSpan probe)
+    {
+        _restHelped = probe <= Target;
+        if (_steps.Count > 0)
+        {
+            _steps[^1] = _steps[^1] with { AfterRest = probe };
+        }
+    }
+
     /// <summary>
     /// The rest after a batch that took <paramref name="batch"/>, followed by a commit that took <paramref name="probe"/>
     /// (not measured, and ignored, with fixed pacing).
@@ -75,7 +95,14 @@ public sealed class PurgePace
             _steps.Add(new PaceStep(batch, TimeSpan.Zero, _policy.PauseBetweenBatches));
             return _policy.PauseBetweenBatches;
         }
-        if (probe > Target)
+        var restHelped = _restHelped;
+        _restHelped = null;
+        if (probe > Target && restHelped == false)
+        {
+            _multiple *= SpeedUp;
+            NotCuredByResting++;
+        }
+        else if (probe > Target)
         {
             _multiple = Math.Min(MaxMultiple, Math.Max(_multiple, 0.25) * 2);
             BackOffs++;

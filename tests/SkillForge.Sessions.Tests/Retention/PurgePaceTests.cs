@@ -46,6 +46,34 @@ public sealed class PurgePaceTests
     }
 
     [Fact]
+    public void Should_shorten_the_rest_instead_when_resting_did_not_bring_the_commits_back()
+    {
+        var pace = new PurgePace(new RetentionPolicy { PaceTarget = 1.25 }, Baseline);
+        var slow = TimeSpan.FromMilliseconds(9);
+        var backedOff = pace.After(Batch, slow);
+
+        pace.AfterRest(slow); // still slow after resting: not this purge's doing
+        var next = pace.After(Batch, slow);
+
+        Assert.True(next < backedOff, $"{next} after {backedOff}");
+        Assert.Equal((1, 1), (pace.BackOffs, pace.NotCuredByResting));
+    }
+
+    [Fact]
+    public void Should_keep_backing_off_while_resting_does_bring_the_commits_back()
+    {
+        var pace = new PurgePace(new RetentionPolicy { PaceTarget = 1.25 }, Baseline);
+        var slow = TimeSpan.FromMilliseconds(9);
+        var backedOff = pace.After(Batch, slow);
+
+        pace.AfterRest(Baseline); // quiet again after the rest: the batches are what slows the commits
+        var next = pace.After(Batch, slow);
+
+        Assert.Equal(backedOff * 2, next);
+        Assert.Equal((2, 0), (pace.BackOffs, pace.NotCuredByResting));
+    }
+
+    [Fact]
     public void Should_never_rest_longer_than_the_policy_allows()
     {
         var pace = new PurgePace(new RetentionPolicy { MaxPauseBetweenBatches = TimeSpan.FromMilliseconds(300) }, Baseline);

@@ -11,24 +11,53 @@ namespace SkillForge.Worker.Tests.EndToEnd;
 /// </summary>
 public sealed class PythonSampleTests
 {
-    [Fact]
-    public async Task Should_hold_a_conversation_read_history_and_erase_from_python()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Should_hold_a_conversation_read_history_and_erase_from_python(bool tls)
     {
         await using var vhost = await TestVirtualHost.CreateAsync();
         await using var worker = await RealWorker.StartWorkerAsync(vhost.AsConfiguration());
         var upstream = TestServers.RabbitMqUpstream;
-
-        // Debian's interpreter, where python3-pika is installed (a python3 earlier on PATH may be another one).
-        var (exit, output) = await SampleProcess.RunAsync("/usr/bin/python3", [Path.Combine(RepositoryRoot.Path, "samples", "python", "skillforge_chat.py")], new()
+        var credentials = $"{Uri.EscapeDataString(upstream.Name)}:{Uri.EscapeDataString(upstream.Password)}";
+        var environment = new Dictionary<string, string>
         {
-            ["SKILLFORGE_AMQP_URL"] =
-                $"amqp://{Uri.EscapeDataString(upstream.Name)}:{Uri.EscapeDataString(upstream.Password)}@{TestServers.RabbitMqHost}:{TestServers.RabbitMqPort}/{Uri.EscapeDataString(vhost.Name)}",
+            // Over TLS by the name the dev certificate carries, and trusting only ops/dev.sh's CA, as the sample's README says.
+            ["SKILLFORGE_AMQP_URL"] = tls
+                ? $"amqps://{credentials}@localhost:{TestServers.RabbitMqTlsPort}/{Uri.EscapeDataString(vhost.Name)}"
+                : $"amqp://{credentials}@{TestServers.RabbitMqHost}:{TestServers.RabbitMqPort}/{Uri.EscapeDataString(vhost.Name)}",
             ["SKILLFORGE_TENANT"] = TestIds.Tenant(),
             ["SKILLFORGE_TIMEOUT"] = "30",
-        });
+        };
+        if (tls)
+        {
+            environment["SKILLFORGE_CA_FILE"] = TestServers.TlsCaCertificate;
+        }
+
+        // Debian's interpreter, where python3-pika is installed (a python3 earlier on PATH may be another one).
+        var (exit, output) = await SampleProcess.RunAsync("/usr/bin/python3", [Path.Combine(RepositoryRoot.Path, "samples", "python", "skillforge_chat.py")], environment);
 
         Assert.True(exit == 0, output);
         Assert.Contains("replayed, version 3", output, StringComparison.Ordinal);
         Assert.Contains("history after the erasure: session not found", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_python_upstream_over_tls_that_does_not_trust_the_brokers_ca()
+    {
+        await using var vhost = await TestVirtualHost.CreateAsync();
+        var upstream = TestServers.RabbitMqUpstream;
+
+        var (exit, output) = await SampleProcess.RunAsync("/usr/bin/python3", [Path.Combine(RepositoryRoot.Path, "samples", "python", "skillforge_chat.py")], new()
+        {
+            // No SKILLFORGE_CA_FILE: the system's trust store does not know the dev CA, so the handshake must fail.
+            ["SKILLFORGE_AMQP_URL"] =
+                $"amqps://{Uri.EscapeDataString(upstream.Name)}:{Uri.EscapeDataString(upstream.Password)}@localhost:{TestServers.RabbitMqTlsPort}/{Uri.EscapeDataString(vhost.Name)}",
+            ["SKILLFORGE_TENANT"] = TestIds.Tenant(),
+            ["SKILLFORGE_TIMEOUT"] = "10",
+        });
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("CERTIFICATE_VERIFY_FAILED", output, StringComparison.Ordinal);
     }
 }
