@@ -27,9 +27,35 @@ public sealed class RedriveCommandTests
 
         Assert.Equal(0, exit);
         Assert.Contains("Moved 1 messages", output, StringComparison.Ordinal);
+        Assert.Contains("The worker answered the turns: 1 replied.", output, StringComparison.Ordinal);
         var history = await Eventually.ReadAsync(async () => (await client.GetHistoryAsync(tenant, session)).History, h => h is not null,
             TimeSpan.FromSeconds(30));
         Assert.Equal("a turn that failed once", history!.Messages[0].Content);
+        await upstream.StopAsync();
+    }
+
+    [Fact]
+    public async Task Should_say_that_the_worker_refused_a_redriven_turn_of_a_session_erased_after_it_was_sent()
+    {
+        await using var vhost = await TestVirtualHost.CreateAsync();
+        await using var worker = await RealWorker.StartWorkerAsync(vhost.AsConfiguration());
+        using var upstream = await RealWorker.StartUpstreamAsync(vhost.Name);
+        var client = RealWorker.ClientOf(upstream);
+        var (tenant, session) = (TestIds.Tenant(), TestIds.Session());
+        Assert.True((await client.SendTurnAsync(tenant, session, "I want a skill that formats SQL")).IsReplied);
+        var sentBeforeErasure = DateTimeOffset.UtcNow.AddSeconds(-1);
+        Assert.True((await client.EraseAsync(tenant, session, "user request")).Erased!.Existed);
+        await ForceIntoErrorQueueAsync(vhost.Name, tenant, session, sentBeforeErasure);
+
+        var (exit, output) = await CliRunner.RunWithAsync(vhost.AsConfiguration(), "", "redrive", "--queue", SkillForgeQueues.ChatTurns, "--yes", "--json");
+
+        Assert.True(exit == 0, output);
+        using var answer = JsonDocument.Parse(output);
+        Assert.Equal(1, answer.RootElement.GetProperty("moved").GetInt32());
+        var answers = answer.RootElement.GetProperty("answers");
+        Assert.Equal(0, answers.GetProperty("replied").GetInt32());
+        Assert.Equal(1, answers.GetProperty("refused").GetProperty("session_erased").GetInt32());
+        Assert.False((await client.GetHistoryAsync(tenant, session)).Found); // the erased conversation did not come back
         await upstream.StopAsync();
     }
 
@@ -79,7 +105,7 @@ public sealed class RedriveCommandTests
     /// <summary>The write-behind queue (an internal one: the contracts do not name it).</summary>
     private const string WriteBehindQueueName = "skillforge-pending-writes";
 
-    private static async Task ForceIntoErrorQueueAsync(string virtualHost, string tenant, string session)
+    private static async Task ForceIntoErrorQueueAsync(string virtualHost, string tenant, string session, DateTimeOffset? sentAt = null)
     {
         await using var connection = await TestBroker.ConnectAsync(TestServers.RabbitMqWorker, virtualHost);
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
@@ -92,7 +118,7 @@ public sealed class RedriveCommandTests
             messageId = Guid.NewGuid(),
             destinationAddress = $"rabbitmq://{TestServers.RabbitMqHost}/{virtualHost}/{SkillForgeQueues.ChatTurns}",
             messageType = new[] { "urn:message:SkillForge.Contracts:ProcessChatTurn" },
-            message = new { tenantId = tenant, sessionId = session, turnId = Guid.NewGuid(), text = "a turn that failed once", sentAt = DateTimeOffset.UtcNow },
+            message = new { tenantId = tenant, sessionId = session, turnId = Guid.NewGuid(), text = "a turn that failed once", sentAt = sentAt ?? DateTimeOffset.UtcNow },
             sentTime = DateTime.UtcNow,
         });
         var properties = new BasicProperties { ContentType = "application/vnd.masstransit+json", Persistent = true };

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using RabbitMQ.Client;
 using SkillForge.Broker;
 using SkillForge.Contracts.Queues;
@@ -9,7 +11,8 @@ namespace SkillForge.Cli.Commands;
 /// <summary>
 /// Moves the messages of a queue's <c>_error</c> queue back to the queue, one by one: each is republished with
 /// publisher confirms before it is acknowledged, so a crash mid-way duplicates at most one message (and chat
-/// turns are idempotent by TurnId) but never loses one.
+/// turns are idempotent by TurnId) but never loses one. Chat turns come back with this CLI as their response address,
+/// and the command says what the worker answered (<see cref="RedriveAnswers"/>).
 /// </summary>
 internal static class RedriveCommand
 {
@@ -18,7 +21,8 @@ internal static class RedriveCommand
         var queue = new Option<string>("--queue") { Description = "The queue whose _error messages go back", DefaultValueFactory = _ => SkillForgeQueues.ChatTurns };
         var yes = CliOptions.Yes();
         var json = CliOptions.Json();
-        var command = new Command("redrive", "Move messages from a queue's _error queue back to it") { queue, yes, json };
+        var wait = CliOptions.Timeout(60); // for the worker's answers to redriven chat turns
+        var command = new Command("redrive", "Move messages from a queue's _error queue back to it") { queue, yes, json, wait };
         command.SetAction(async (result, cancellationToken) =>
         {
             var target = result.GetValue(queue)!;
@@ -43,6 +47,11 @@ internal static class RedriveCommand
                 return ExitCodes.Ok;
             }
 
+            // Chat turns are requests: their answers come to this CLI, which reports them.
+            using var bus = target == SkillForgeQueues.ChatTurns ? await environment.StartBusAsync(result.GetValue(wait), cancellationToken) : null;
+            var answers = bus is null ? null : new RedriveAnswers();
+            var listening = bus is null ? null : await answers!.ListenAsync(bus.Services.GetRequiredService<IBus>(), rabbit.Username);
+
             async Task<int> MoveAsync(Action onMoved)
             {
                 // Through a consumer, not basic.get: the write-behind queue's _error queue has a single active consumer.
@@ -56,8 +65,8 @@ internal static class RedriveCommand
                     var properties = new BasicProperties(message.Properties) { UserId = rabbit.Username };
                     // Publisher confirms are on: the publish returns once the broker has the copy, and only then is
                     // the original acknowledged, so a failure in between leaves a duplicate, never a loss.
-                    await channel.BasicPublishAsync(SkillForgeQueues.InboundExchange(target), "", mandatory: true, properties, message.Body,
-                        cancellationToken);
+                    await channel.BasicPublishAsync(SkillForgeQueues.InboundExchange(target), "", mandatory: true, properties,
+                        answers?.Readdress(message.Body) ?? message.Body, cancellationToken);
                     if (moved == waiting - 1)
                     {
                         await reader.StopAsync(); // no delivery past the ones counted: a message failing again meanwhile stays put
@@ -76,13 +85,22 @@ internal static class RedriveCommand
                     return await MoveAsync(() => bar.Increment(1));
                 }),
                 () => MoveAsync(() => { }));
+            var answered = answers is null ? null : await answers.WaitAsync(result.GetValue(wait), cancellationToken);
+            if (listening is not null)
+            {
+                await listening.StopAsync(cancellationToken);
+            }
             if (result.GetValue(json))
             {
-                await CliOutput.JsonAsync(environment, new { source, target, moved });
+                await CliOutput.JsonAsync(environment, new { source, target, moved, answers = answered });
             }
             else
             {
                 await environment.Output.WriteLineAsync($"Moved {moved} messages from {source} to {target}.");
+                if (answered is not null)
+                {
+                    await environment.Output.WriteLineAsync(answered.ToString());
+                }
             }
             return ExitCodes.Ok;
         });
