@@ -30,7 +30,8 @@ internal static partial class CleanupBenchmark
             batches++;
         }, CancellationToken.None);
         var pauses = report.Pace.Aggregate(TimeSpan.Zero, (sum, step) => sum + step.Pause);
-        var probes = report.Pace.Aggregate(TimeSpan.Zero, (sum, step) => sum + step.Probe) * 3; // each step's figure is the median of three
+        // Each probe figure is the median of three commits; a step has one after its batch and, when it rested, one after the rest.
+        var probes = report.Pace.Aggregate(TimeSpan.Zero, (sum, step) => sum + step.Probe + (step.AfterRest ?? TimeSpan.Zero)) * 3;
         var postgres = Stopwatch.GetElapsedTime(started) - evicting - pauses;
         return new PurgeOutcome(report.DeletedSessions, report.DeletedMessages,
             $"{batches} batches: PostgreSQL {postgres.TotalSeconds:F2} s (probes ~{probes.TotalSeconds:F2} s of it), Redis eviction {evicting.TotalSeconds:F2} s, " +
