@@ -12,7 +12,7 @@ Settings (environment):
   SKILLFORGE_TENANT    tenant id (default python-sample)
 
 Exit codes: 0 every step answered as expected; 1 a step got another answer, a fault, or none in time;
-2 the broker could not be reached or refused an operation.
+2 the broker could not be reached or refused an operation; 3 the worker's queue was full (the broker refused a request).
 """
 
 import json
@@ -258,6 +258,11 @@ def main():
     except StepFailed as e:
         print("FAILED: %s" % e, file=sys.stderr)
         return 1
+    except pika.exceptions.NackError:
+        # The worker's request queues have a length limit with reject-publish: the worker is that far behind.
+        print("the broker refused a request (basic.nack): the worker's queue is full; nothing was queued, send it "
+              "again later", file=sys.stderr)
+        return 3
     except pika.exceptions.UnroutableError:
         print("the broker returned a request: no queue is bound to the worker's exchange (is the worker deployed "
               "to this vhost and ops/rabbitmq/definitions.json loaded?)", file=sys.stderr)

@@ -10,7 +10,8 @@ namespace SkillForge.Client;
 /// Wraps MassTransit's request clients with timeouts; a chat turn whose answer is lost (timeout) is sent again
 /// with the same TurnId, which the worker answers from the stored turn (<c>Replayed = true</c>).
 /// Transport failures and worker faults surface as exceptions (<see cref="RequestFaultException"/>,
-/// <see cref="RequestTimeoutException"/> after the last attempt).
+/// <see cref="RequestTimeoutException"/> after the last attempt, <see cref="SkillForgeQueueFullException"/> at once
+/// when the worker's queue is at its length limit).
 /// </summary>
 public sealed class SkillForgeClient(
     IRequestClient<ProcessChatTurn> turns,
@@ -37,6 +38,7 @@ public sealed class SkillForgeClient(
     /// <param name="userId">The user the session belongs to, set by the session's first turn.</param>
     /// <param name="cancellationToken">Stops waiting (the turn may still be applied).</param>
     /// <exception cref="RequestTimeoutException">No answer after every attempt.</exception>
+    /// <exception cref="SkillForgeQueueFullException">The worker's queue is at its length limit: the turn was not queued.</exception>
     public Task<ChatTurnResult> SendTurnAsync(string tenantId, string sessionId, string text,
         Guid? turnId = null, string? userId = null, CancellationToken cancellationToken = default) =>
         SendTurnAsync(new ProcessChatTurn(tenantId, sessionId, turnId ?? Guid.NewGuid(), text, userId, DateTimeOffset.UtcNow), cancellationToken);
@@ -57,7 +59,7 @@ public sealed class SkillForgeClient(
         {
             try
             {
-                var response = await WithinDeadline(token => turns.GetResponse<ChatTurnReplied, ChatTurnRejected>(turn, Mandatory, token, _options.RequestTimeout),
+                var response = await WithinDeadline((send, token) => turns.GetResponse<ChatTurnReplied, ChatTurnRejected>(turn, send.Configure, token, _options.RequestTimeout),
                     $"turn {turn.TurnId}", cancellationToken);
                 if (response.Is(out Response<ChatTurnReplied>? replied))
                 {
@@ -83,16 +85,16 @@ public sealed class SkillForgeClient(
     public async Task<SessionHistoryResult> GetHistoryAsync(string tenantId, string sessionId, int limit = 100, long? beforeSeq = null,
         CancellationToken cancellationToken = default)
     {
-        var response = await WithinDeadline(token => history.GetResponse<SessionHistory, SessionNotFound>(
-            new GetSessionHistory(tenantId, sessionId, limit, beforeSeq), Mandatory, token, _options.RequestTimeout), "history", cancellationToken);
+        var response = await WithinDeadline((send, token) => history.GetResponse<SessionHistory, SessionNotFound>(
+            new GetSessionHistory(tenantId, sessionId, limit, beforeSeq), send.Configure, token, _options.RequestTimeout), "history", cancellationToken);
         return response.Is(out Response<SessionHistory>? found) ? new SessionHistoryResult(found.Message) : new SessionHistoryResult(null);
     }
 
     /// <summary>Erases a session everywhere: what was erased, or that a legal hold keeps it.</summary>
     public async Task<ErasureResult<SessionErased>> EraseAsync(string tenantId, string sessionId, string? reason = null, CancellationToken cancellationToken = default)
     {
-        var response = await WithinDeadline(token => erasure.GetResponse<SessionErased, ErasureRefused>(
-            new EraseSession(tenantId, sessionId, reason), Mandatory, token, _options.RequestTimeout), "erase", cancellationToken);
+        var response = await WithinDeadline((send, token) => erasure.GetResponse<SessionErased, ErasureRefused>(
+            new EraseSession(tenantId, sessionId, reason), send.Configure, token, _options.RequestTimeout), "erase", cancellationToken);
         return response.Is(out Response<SessionErased>? erased) ? new(erased.Message, null) : new(null, response.Is(out Response<ErasureRefused>? refused) ? refused.Message : throw Unexpected(response.Message));
     }
 
@@ -101,16 +103,16 @@ public sealed class SkillForgeClient(
     {
         // Erasing many sessions takes longer than one request's timeout allows; a timed-out request sent again is
         // answered with what the first erased (the request id is the same).
-        var response = await WithinDeadline(token => userErasure.GetResponse<UserErased, ErasureRefused>(
-            new EraseUser(tenantId, userId, reason), Mandatory, token, _options.RequestTimeout), "erase user", cancellationToken);
+        var response = await WithinDeadline((send, token) => userErasure.GetResponse<UserErased, ErasureRefused>(
+            new EraseUser(tenantId, userId, reason), send.Configure, token, _options.RequestTimeout), "erase user", cancellationToken);
         return response.Is(out Response<UserErased>? erased) ? new(erased.Message, null) : new(null, response.Is(out Response<ErasureRefused>? refused) ? refused.Message : throw Unexpected(response.Message));
     }
 
     /// <summary>Everything held about a session besides its messages (those come through history pages); null when it does not exist.</summary>
     public async Task<SessionExport?> ExportSessionAsync(string tenantId, string sessionId, CancellationToken cancellationToken = default)
     {
-        var response = await WithinDeadline(token => export.GetResponse<SessionExport, SessionNotFound>(
-            new ExportSession(tenantId, sessionId), Mandatory, token, _options.RequestTimeout), "export", cancellationToken);
+        var response = await WithinDeadline((send, token) => export.GetResponse<SessionExport, SessionNotFound>(
+            new ExportSession(tenantId, sessionId), send.Configure, token, _options.RequestTimeout), "export", cancellationToken);
         return response.Is(out Response<SessionExport>? found) ? found!.Message : null;
     }
 
@@ -182,8 +184,8 @@ public sealed class SkillForgeClient(
     public async Task<UserSessionList> ListUserSessionsAsync(string tenantId, string userId, string? status = null, string? cursor = null,
         int limit = 50, CancellationToken cancellationToken = default)
     {
-        var response = await WithinDeadline(token => userSessions.GetResponse<UserSessionList>(
-            new ListUserSessions(tenantId, userId, status, cursor, limit), Mandatory, token, _options.RequestTimeout), "user's sessions", cancellationToken);
+        var response = await WithinDeadline((send, token) => userSessions.GetResponse<UserSessionList>(
+            new ListUserSessions(tenantId, userId, status, cursor, limit), send.Configure, token, _options.RequestTimeout), "user's sessions", cancellationToken);
         return response.Message;
     }
 
@@ -191,8 +193,8 @@ public sealed class SkillForgeClient(
     public async Task<(SessionList? List, ListSessionsRejected? Rejected)> ListSessionsAsync(string tenantId, string? status = null,
         string? afterSessionId = null, int limit = 50, CancellationToken cancellationToken = default)
     {
-        var response = await WithinDeadline(token => listing.GetResponse<SessionList, ListSessionsRejected>(
-            new ListSessions(tenantId, status, afterSessionId, limit), Mandatory, token, _options.RequestTimeout), "listing", cancellationToken);
+        var response = await WithinDeadline((send, token) => listing.GetResponse<SessionList, ListSessionsRejected>(
+            new ListSessions(tenantId, status, afterSessionId, limit), send.Configure, token, _options.RequestTimeout), "listing", cancellationToken);
         if (response.Is(out Response<SessionList>? list))
         {
             return (list.Message, null);
@@ -202,11 +204,8 @@ public sealed class SkillForgeClient(
             : throw new InvalidOperationException($"Unexpected response {response.Message.GetType().Name} to a listing.");
     }
 
-    private Task<T> WithinDeadline<T>(Func<CancellationToken, Task<T>> request, string what, CancellationToken cancellationToken) =>
+    private Task<T> WithinDeadline<T>(Func<RequestSend, CancellationToken, Task<T>> request, string what, CancellationToken cancellationToken) =>
         RequestDeadline.WithinAsync(_options, request, what, cancellationToken);
-
-    private static void Mandatory<T>(IRequestPipeConfigurator<T> request)
-        where T : class => RequestDeadline.Mandatory(request);
 
     private static InvalidOperationException Unexpected(object answer) => new($"Unexpected response {answer.GetType().Name} to an erasure.");
 

@@ -27,6 +27,7 @@ public static class SkillForgeClientRegistration
             .BindConfiguration(SkillForgeClientOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        bus.AddSendObserver<RefusedPublishObserver>();
         bus.AddScoped<SkillForgeClient>();
         bus.AddScoped<SkillForgeOperatorClient>();
         return bus;

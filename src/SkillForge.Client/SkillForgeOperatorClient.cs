@@ -26,8 +26,8 @@ public sealed class SkillForgeOperatorClient(IClientFactory clients, IOptions<Sk
     public async Task<LegalHoldList> ListHoldsAsync(string? tenantId, bool includeReleased = false, CancellationToken cancellationToken = default)
     {
         var client = clients.CreateRequestClient<ListLegalHolds>(SkillForgeQueues.Address(SkillForgeQueues.Operations), _options.RequestTimeout);
-        var response = await RequestDeadline.WithinAsync(_options, token => client.GetResponse<LegalHoldList>(
-            new ListLegalHolds(tenantId, includeReleased), RequestDeadline.Mandatory, token), "list holds", cancellationToken);
+        var response = await RequestDeadline.WithinAsync(_options, (send, token) => client.GetResponse<LegalHoldList>(
+            new ListLegalHolds(tenantId, includeReleased), send.Configure, token), "list holds", cancellationToken);
         return response.Message;
     }
 
@@ -51,8 +51,8 @@ public sealed class SkillForgeOperatorClient(IClientFactory clients, IOptions<Sk
         where TAnswer : class
     {
         var client = clients.CreateRequestClient<TRequest>(SkillForgeQueues.Address(SkillForgeQueues.Operations), _options.RequestTimeout);
-        var response = await RequestDeadline.WithinAsync(_options, token => client.GetResponse<TAnswer, OperatorRequestRejected>(
-            request, RequestDeadline.Mandatory, token), what, cancellationToken);
+        var response = await RequestDeadline.WithinAsync(_options, (send, token) => client.GetResponse<TAnswer, OperatorRequestRejected>(
+            request, send.Configure, token), what, cancellationToken);
         return response.Is(out Response<TAnswer>? answer) ? (answer.Message, null) : (null, response.Is(out Response<OperatorRequestRejected>? rejected) ? rejected.Message
             : throw new InvalidOperationException($"Unexpected response {response.Message.GetType().Name} to {what}."));
     }

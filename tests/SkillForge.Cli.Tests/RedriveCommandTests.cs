@@ -60,6 +60,27 @@ public sealed class RedriveCommandTests
     }
 
     [Fact]
+    public async Task Should_stop_and_keep_the_rest_when_the_target_queue_is_full()
+    {
+        await using var vhost = await TestVirtualHost.CreateAsync();
+        using var upstream = await RealWorker.FillChatTurnQueueAsync(vhost);
+        await ForceIntoErrorQueueAsync(vhost.Name, TestIds.Tenant(), TestIds.Session());
+        await ForceIntoErrorQueueAsync(vhost.Name, TestIds.Tenant(), TestIds.Session());
+
+        var (exit, output) = await CliRunner.RunWithAsync(vhost.AsConfiguration(), "", "redrive", "--queue", SkillForgeQueues.ChatTurns, "--yes", "--timeout", "5");
+
+        Assert.True(exit == 3, output);
+        Assert.Contains("Moved 0 messages", output, StringComparison.Ordinal);
+        Assert.Contains($"{SkillForgeQueues.ChatTurns} is full", output, StringComparison.Ordinal);
+        Assert.Contains("the other 2 stay in", output, StringComparison.Ordinal);
+        Assert.Contains("The worker answered the turns: 0 replied.", output, StringComparison.Ordinal); // nothing waited for
+        await using var connection = await TestBroker.ConnectAsync(TestServers.RabbitMqWorker, vhost.Name);
+        await using var channel = await connection.CreateChannelAsync();
+        Assert.Equal(2u, (await channel.QueueDeclarePassiveAsync($"{SkillForgeQueues.ChatTurns}_error")).MessageCount);
+        await upstream.StopAsync();
+    }
+
+    [Fact]
     public async Task Should_redrive_from_an_error_queue_with_a_single_active_consumer()
     {
         // The write-behind queue's _error queue copies its single active consumer, which refuses basic.get.

@@ -71,5 +71,21 @@ public static class RealWorker
         return host;
     }
 
+    /// <summary>
+    /// <paramref name="vhost"/> as behind a stalled worker whose chat-turn queue is full: the production policies with a
+    /// length limit of 0, the worker's queues declared by a worker that then stopped, and one turn waiting (a quorum
+    /// queue refuses once it has seen itself over its limit). Returns the upstream that sent that turn.
+    /// </summary>
+    public static async Task<IHost> FillChatTurnQueueAsync(TestVirtualHost vhost)
+    {
+        await vhost.ApplyProductionPoliciesAsync(maxLength: 0);
+        await (await StartWorkerAsync(vhost.AsConfiguration())).DisposeAsync();
+        var upstream = await StartUpstreamAsync(vhost.Name);
+        _ = ClientOf(upstream).SendTurnAsync(TestIds.Tenant(), "waiting", "I want a skill that formats SQL");
+        await Eventually.ReadAsync(() => vhost.GetQueueAsync(SkillForge.Contracts.Queues.SkillForgeQueues.ChatTurns),
+            q => q.TryGetProperty("messages", out var messages) && messages.GetInt32() == 1);
+        return upstream;
+    }
+
     public static SkillForgeClient ClientOf(IHost upstream) => upstream.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>();
 }

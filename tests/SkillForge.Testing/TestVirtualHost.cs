@@ -43,12 +43,46 @@ public sealed class TestVirtualHost : IAsyncDisposable
     /// <summary>Every party gets the permissions it has on the real virtual host, read from the file the broker loads.</summary>
     private static IEnumerable<System.Text.Json.JsonElement> ProductionPermissions()
     {
-        var definitions = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "ops", "rabbitmq", "definitions.json")));
-        return definitions.RootElement.GetProperty("permissions").EnumerateArray()
+        return ReadDefinitions().GetProperty("permissions").EnumerateArray()
             .Where(p => p.GetProperty("vhost").GetString() == TestServers.RabbitMqVirtualHost)
             .Select(p => p.Clone())
             .ToList();
     }
+
+    /// <summary>
+    /// The real virtual host's policies and operator policies, as ops/rabbitmq/definitions.json defines them, put on this
+    /// one; <paramref name="maxLength"/> replaces every operator policy's length limit (so a test can fill a queue).
+    /// </summary>
+    public async Task ApplyProductionPoliciesAsync(int? maxLength = null)
+    {
+        var definitions = ReadDefinitions();
+        foreach (var policy in definitions.GetProperty("policies").EnumerateArray().Where(p => p.GetProperty("vhost").GetString() == TestServers.RabbitMqVirtualHost))
+        {
+            (await _http.PutAsJsonAsync($"api/policies/{Name}/{Uri.EscapeDataString(policy.GetProperty("name").GetString()!)}", Policy(policy, policy.GetProperty("definition")))).EnsureSuccessStatusCode();
+        }
+        foreach (var parameter in definitions.GetProperty("parameters").EnumerateArray()
+                     .Where(p => p.GetProperty("vhost").GetString() == TestServers.RabbitMqVirtualHost && p.GetProperty("component").GetString() == "operator_policy"))
+        {
+            var value = parameter.GetProperty("value");
+            var definition = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, System.Text.Json.JsonElement>>(value.GetProperty("definition"))!;
+            if (maxLength is { } limit)
+            {
+                definition["max-length"] = System.Text.Json.JsonSerializer.SerializeToElement(limit);
+            }
+            (await _http.PutAsJsonAsync($"api/operator-policies/{Name}/{Uri.EscapeDataString(parameter.GetProperty("name").GetString()!)}", Policy(value, definition))).EnsureSuccessStatusCode();
+        }
+    }
+
+    private static Dictionary<string, object> Policy(System.Text.Json.JsonElement policy, object definition) => new()
+    {
+        ["pattern"] = policy.GetProperty("pattern").GetString()!,
+        ["apply-to"] = policy.GetProperty("apply-to").GetString()!,
+        ["priority"] = policy.GetProperty("priority").GetInt32(),
+        ["definition"] = definition,
+    };
+
+    private static System.Text.Json.JsonElement ReadDefinitions() =>
+        System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "ops", "rabbitmq", "definitions.json"))).RootElement;
 
     /// <summary>Points a worker (or any host reading the <c>RabbitMq</c> section) at this virtual host.</summary>
     public IDictionary<string, string?> AsConfiguration() => new Dictionary<string, string?> { ["RabbitMq:VirtualHost"] = Name };

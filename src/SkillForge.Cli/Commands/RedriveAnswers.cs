@@ -63,6 +63,25 @@ internal sealed class RedriveAnswers
         return System.Text.Encoding.UTF8.GetBytes(envelope.ToJsonString());
     }
 
+    /// <summary>A readdressed message that was not sent after all: no answer is waited for.</summary>
+    public void Withdraw(ReadOnlyMemory<byte> readdressed)
+    {
+        try
+        {
+            if (JsonNode.Parse(readdressed.Span)?["requestId"]?.GetValue<string>() is { } id && Guid.TryParse(id, out var requestId))
+            {
+                lock (_sent)
+                {
+                    _sent.Remove(requestId);
+                }
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Not an envelope: it was never counted.
+        }
+    }
+
     /// <summary>Waits until every readdressed turn is answered, or <paramref name="timeout"/> passes.</summary>
     public async Task<Summary> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {

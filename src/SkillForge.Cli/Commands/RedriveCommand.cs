@@ -52,6 +52,7 @@ internal static class RedriveCommand
             var answers = bus is null ? null : new RedriveAnswers();
             var listening = bus is null ? null : await answers!.ListenAsync(bus.Services.GetRequiredService<IBus>(), rabbit.Username);
 
+            var targetFull = false;
             async Task<int> MoveAsync(Action onMoved)
             {
                 // Through a consumer, not basic.get: the write-behind queue's _error queue has a single active consumer.
@@ -65,8 +66,19 @@ internal static class RedriveCommand
                     var properties = new BasicProperties(message.Properties) { UserId = rabbit.Username };
                     // Publisher confirms are on: the publish returns once the broker has the copy, and only then is
                     // the original acknowledged, so a failure in between leaves a duplicate, never a loss.
-                    await channel.BasicPublishAsync(SkillForgeQueues.InboundExchange(target), "", mandatory: true, properties,
-                        answers?.Readdress(message.Body) ?? message.Body, cancellationToken);
+                    var body = answers?.Readdress(message.Body) ?? message.Body;
+                    try
+                    {
+                        await channel.BasicPublishAsync(SkillForgeQueues.InboundExchange(target), "", mandatory: true, properties, body, cancellationToken);
+                    }
+                    catch (RabbitMQ.Client.Exceptions.PublishException e) when (!e.IsReturn)
+                    {
+                        // The target is at its length limit. This message is never acknowledged, so it goes back to
+                        // the source queue when the channel closes, with the rest.
+                        answers?.Withdraw(body);
+                        targetFull = true;
+                        return moved;
+                    }
                     if (moved == waiting - 1)
                     {
                         await reader.StopAsync(); // no delivery past the ones counted: a message failing again meanwhile stays put
@@ -92,17 +104,23 @@ internal static class RedriveCommand
             }
             if (result.GetValue(json))
             {
-                await CliOutput.JsonAsync(environment, new { source, target, moved, answers = answered });
+                await CliOutput.JsonAsync(environment, new { source, target, moved, targetFull, answers = answered });
             }
             else
             {
                 await environment.Output.WriteLineAsync($"Moved {moved} messages from {source} to {target}.");
+                if (targetFull)
+                {
+                    await environment.Output.WriteLineAsync(
+                        $"Stopped: {target} is full (the broker refused a message at the queue's length limit); the other {waiting - moved} "
+                        + $"stay in {source}. Run redrive again once the worker has caught up.");
+                }
                 if (answered is not null)
                 {
                     await environment.Output.WriteLineAsync(answered.ToString());
                 }
             }
-            return ExitCodes.Ok;
+            return targetFull ? ExitCodes.Infrastructure : ExitCodes.Ok;
         });
         return command;
     }

@@ -43,6 +43,26 @@ public sealed class PythonSampleTests
     }
 
     [Fact]
+    public async Task Should_tell_a_python_upstream_that_the_workers_queue_is_full()
+    {
+        await using var vhost = await TestVirtualHost.CreateAsync();
+        using var upstream = await RealWorker.FillChatTurnQueueAsync(vhost);
+        var user = TestServers.RabbitMqUpstream;
+
+        var (exit, output) = await SampleProcess.RunAsync("/usr/bin/python3", [Path.Combine(RepositoryRoot.Path, "samples", "python", "skillforge_chat.py")], new()
+        {
+            ["SKILLFORGE_AMQP_URL"] = $"amqp://{Uri.EscapeDataString(user.Name)}:{Uri.EscapeDataString(user.Password)}@{TestServers.RabbitMqHost}:{TestServers.RabbitMqPort}/{Uri.EscapeDataString(vhost.Name)}",
+            ["SKILLFORGE_TENANT"] = TestIds.Tenant(),
+            ["SKILLFORGE_TIMEOUT"] = "30",
+        });
+
+        Assert.True(exit == 3, output);
+        Assert.Contains("the worker's queue is full", output, StringComparison.Ordinal);
+        Assert.Equal(1, (await vhost.GetQueueAsync(SkillForge.Contracts.Queues.SkillForgeQueues.ChatTurns)).GetProperty("messages").GetInt32());
+        await upstream.StopAsync();
+    }
+
+    [Fact]
     public async Task Should_refuse_a_python_upstream_over_tls_that_does_not_trust_the_brokers_ca()
     {
         await using var vhost = await TestVirtualHost.CreateAsync();
