@@ -13,7 +13,7 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCh
             await redis.GetDatabase().PingAsync();
             return HealthCheckResult.Healthy();
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (SkillForge.Sessions.Caching.RedisFaults.IsFault(e))
         {
             return new HealthCheckResult(context.Registration.FailureStatus, "Redis is unreachable; sessions load from PostgreSQL", e);
         }

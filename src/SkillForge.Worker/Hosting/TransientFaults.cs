@@ -20,6 +20,7 @@ internal static class TransientFaults
         retry.Handle<NpgsqlException>(StoreOutage.IsUnavailable);
         retry.Handle<TimeoutException>();
         retry.Handle<RedisException>();
+        retry.Handle<InvalidOperationException>(SkillForge.Sessions.Caching.RedisFaults.IsFault);
         retry.Handle<ConcurrencyConflictException>();
     }
 }

@@ -144,7 +144,7 @@ public sealed class PendingTurnWriteConsumer(
         {
             await cache.RemoveOrThrowAsync(turn.Key);
         }
-        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+        catch (Exception e) when (SkillForge.Sessions.Caching.RedisFaults.IsFault(e))
         {
             // The pending entry then expires with its hold.
         }
