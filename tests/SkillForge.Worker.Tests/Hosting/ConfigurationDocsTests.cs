@@ -55,6 +55,7 @@ public sealed partial class ConfigurationDocsTests
         "Logging:LogLevel:Npgsql",
         "Logging:Console:FormatterName",
         "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "Telemetry:Tracing",
     ];
 
     /// <summary>The shipped settings files; every key they set must be documented.</summary>

@@ -17,6 +17,25 @@ namespace SkillForge.Worker.Tests.Observability;
 /// </summary>
 public sealed class TelemetryExportTests
 {
+    [Theory]
+    [InlineData(null, null, false)] // nothing would take the spans: none are made
+    [InlineData("http://127.0.0.1:1", null, true)]
+    [InlineData(null, "true", true)]
+    [InlineData("http://127.0.0.1:1", "false", false)]
+    public void Should_trace_only_when_something_takes_the_spans(string? otlpEndpoint, string? tracing, bool traced)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlpEndpoint,
+            [TelemetryExtensions.TracingKey] = tracing,
+        });
+        builder.AddSkillForgeTelemetry();
+        using var host = builder.Build();
+
+        Assert.Equal(traced, host.Services.GetService<OpenTelemetry.Trace.TracerProvider>() is not null);
+    }
+
     [Fact]
     public async Task Should_export_a_gen_ai_span_and_the_token_usage_of_a_model_call_without_its_messages()
     {
@@ -29,6 +48,7 @@ public sealed class TelemetryExportTests
         {
             ["Agent:Llm:Endpoint"] = server.Endpoint,
             ["Agent:Llm:Model"] = model,
+            [TelemetryExtensions.TracingKey] = "true",
         });
         builder.AddSkillAgent();
         builder.AddSkillForgeTelemetry();
