@@ -588,7 +588,9 @@ case "$cmd" in
     dotnet tool update --tool-path "$DATA/tools" --add-source "$DATA/packages" SkillForge.Cli >/dev/null || die "installing the CLI tool failed"
     say cli "installed: $DATA/tools/skillforge (export PATH=\"$DATA/tools:\$PATH\")"
     say cli "it carries no development passwords: export RabbitMq__Username=skillforge-operator RabbitMq__Password=skillforge-operator" ;;
-  bench) up; cd "$ROOT"; exec dotnet run -c Release --project src/SkillForge.Bench -- "$@" ;;
+  # The benchmarks start the worker from its Release build: build it first, or they measure yesterday's code.
+  bench) up; cd "$ROOT"; dotnet build -c Release src/SkillForge.Worker -v q --nologo >/dev/null || die "building the worker failed"
+    exec dotnet run -c Release --project src/SkillForge.Bench -- "$@" ;;
   demo) up; exec "$ROOT/ops/demo.sh" ;;
   *) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 2 ;;
 esac
