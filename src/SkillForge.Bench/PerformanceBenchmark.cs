@@ -51,11 +51,8 @@ internal static class PerformanceBenchmark
             var run = Guid.NewGuid().ToString("N")[..8];
             Func<int, long, Task<bool>> BareEcho() => async (s, n) =>
                 (await echo.GetResponse<EchoReply>(new EchoRequest("bench", $"echo-{s}", Guid.NewGuid(), $"Here is detail number {n} of my skill"))).Message.Reply.Length > 0;
-            Func<int, long, Task<bool>> DurableEcho() => async (s, n) =>
-                (await durableEcho.GetResponse<EchoReply>(new DurableEchoRequest("bench", $"echo-{s}", Guid.NewGuid(), $"Here is detail number {n} of my skill"))).Message.Reply.Length > 0;
-            // Each sender holds a conversation of 20 turns, then starts the next one.
-            Func<int, long, Task<bool>> ChatTurns(string conversation) => async (s, n) =>
-                (await client.SendTurnAsync($"bench-{run}", $"{conversation}-{s}-{n / 20}", $"Here is detail number {n} of my skill")).IsReplied;
+            Func<int, long, Task<bool>> DurableEcho() => DurableEchoCall(durableEcho);
+            Func<int, long, Task<bool>> ChatTurns(string conversation) => ChatTurnCall(client, $"bench-{run}", conversation);
 
             // Until the JIT has tiered up the hot paths of all three processes, the first round of each would be slow.
             Console.WriteLine("   warming up (not counted)");
@@ -109,7 +106,7 @@ internal static class PerformanceBenchmark
     /// <summary>
     /// <c>--compare-env NAME=VALUE[,NAME=VALUE]</c>: the worker as it is against the worker with those environment
     /// variables (a runtime knob), in alternating rounds at one sender count, each round's durable echo the yardstick.
-    /// Each turns round starts its worker afresh and warms it up, so neither variant inherits the other's state.
+    /// Each turns round starts its worker afresh and warms it up for 30 s, so neither variant inherits the other's state.
     /// </summary>
     private static async Task<int> CompareAsync(IHost bus, ScratchDatabase database, string variant, int senders, int rounds, TimeSpan duration)
     {
@@ -121,15 +118,15 @@ internal static class PerformanceBenchmark
         var rows = new List<string>();
         for (var round = 0; round < rounds; round++)
         {
-            var floor = await LoadRun.RunAsync(Durable, senders, duration, async (s, n) =>
-                (await durableEcho.GetResponse<EchoReply>(new DurableEchoRequest("bench", $"echo-{s}", Guid.NewGuid(), $"Here is detail number {n} of my skill"))).Message.Reply.Length > 0);
+            var floor = await LoadRun.RunAsync(Durable, senders, duration, DurableEchoCall(durableEcho));
             var row = $"| {round + 1} | {floor.PerSecond:F0}";
             foreach (var (name, variables) in new[] { ("as it is", new Dictionary<string, string>()), (variant, environment) })
             {
                 await using var worker = await WorkerProcess.StartBuildAsync("Release", 18080, database.AsArguments(), variables);
-                Func<int, long, Task<bool>> turns = async (s, n) =>
-                    (await client.SendTurnAsync($"bench-{run}", $"v{round}-{name.Length}-{s}-{n / 20}", $"Here is detail number {n} of my skill")).IsReplied;
-                await LoadRun.RunAsync($"warm-up", 16, TimeSpan.FromSeconds(8), turns);
+                var turns = ChatTurnCall(client, $"bench-{run}", $"v{round}-{name.Length}");
+                // A fresh worker spends its first half-minute of load compiling its hot paths again at tier 1 (the
+                // JIT took a fifth of its CPU then, none in steady state): measure it after that.
+                await LoadRun.RunAsync($"warm-up", 16, TimeSpan.FromSeconds(30), turns);
                 var result = await LoadRun.RunAsync($"{Turns}: {name}", senders, duration, turns);
                 row += $" | {result.PerSecond:F0} ({result.PerSecond / floor.PerSecond:F2}×, p99 {result.P99Ms:F0} ms, worker {result.CpuMsPerRequest("worker"):F2} ms CPU)";
             }
@@ -140,6 +137,14 @@ internal static class PerformanceBenchmark
         rows.ForEach(Console.WriteLine);
         return 0;
     }
+
+    /// <summary>One durable echo request a call: sender <c>s</c>'s <c>n</c>th.</summary>
+    private static Func<int, long, Task<bool>> DurableEchoCall(IRequestClient<DurableEchoRequest> durableEcho) => async (s, n) =>
+        (await durableEcho.GetResponse<EchoReply>(new DurableEchoRequest("bench", $"echo-{s}", Guid.NewGuid(), $"Here is detail number {n} of my skill"))).Message.Reply.Length > 0;
+
+    /// <summary>One chat turn a call: each sender holds a conversation of 20 turns, then starts the next one.</summary>
+    private static Func<int, long, Task<bool>> ChatTurnCall(SkillForgeClient client, string tenant, string conversation) => async (s, n) =>
+        (await client.SendTurnAsync(tenant, $"{conversation}-{s}-{n / 20}", $"Here is detail number {n} of my skill")).IsReplied;
 
     private static async Task<(List<(int Messages, double P50, double P99)> Growth, List<(string Where, double P50, double P99)> Restore)> MeasureStoreAsync()
     {
