@@ -35,11 +35,11 @@ internal static partial class CleanupBenchmark
         var postgres = Stopwatch.GetElapsedTime(started) - evicting - pauses;
         return new PurgeOutcome(report.DeletedSessions, report.DeletedMessages,
             $"{batches} batches: PostgreSQL {postgres.TotalSeconds:F2} s (probes ~{probes.TotalSeconds:F2} s of it), Redis eviction {evicting.TotalSeconds:F2} s, " +
-            $"rests {pauses.TotalSeconds:F2} s ({policy.Pacing})", PaceSummary(report, policy));
+            $"rests {pauses.TotalSeconds:F2} s ({policy.Pacing})", PaceSummary(report));
     }
 
     /// <summary>The pace of one run in a line: the probe's baseline and range, the back-offs, the rests.</summary>
-    private static string PaceSummary(CleanupReport report, RetentionPolicy policy)
+    private static string PaceSummary(CleanupReport report)
     {
         var steps = report.Pace;
         if (steps.Count == 0)
@@ -48,11 +48,10 @@ internal static partial class CleanupBenchmark
         }
         var rests = steps.Select(step => step.Pause.TotalMilliseconds).ToList();
         var resting = steps.Count(step => step.Pause > TimeSpan.Zero);
-        if (report.PaceBaseline is not { } baseline)
+        if ((report.PaceBaseline, report.PaceTarget) is not ({ } baseline, { } target))
         {
             return $"fixed: {steps.Count} batches, {rests[0]:F0} ms after each";
         }
-        var target = new PurgePace(policy, baseline).Target;
         var probes = steps.Select(step => step.Probe.TotalMilliseconds).Order().ToList();
         var slow = steps.Count(step => step.Probe > target);
         var uncured = steps.Count(step => step.AfterRest > target);

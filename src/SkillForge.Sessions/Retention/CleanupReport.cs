@@ -14,4 +14,7 @@ public sealed record CleanupReport(DateTimeOffset AsOf, bool DryRun, int MarkedA
 
     /// <summary>PostgreSQL's commit latency before the run, with adaptive pacing.</summary>
     public TimeSpan? PaceBaseline { get; init; }
+
+    /// <summary>The commit latency above which the run backed off, with adaptive pacing.</summary>
+    public TimeSpan? PaceTarget { get; init; }
 }

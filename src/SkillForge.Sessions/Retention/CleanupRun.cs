@@ -59,6 +59,7 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
                 KeptByHold = keptByHold,
                 Pace = pace.Steps,
                 PaceBaseline = pace.Baseline,
+                PaceTarget = pace.IsAdaptive ? pace.Target : null,
             };
         }
         finally

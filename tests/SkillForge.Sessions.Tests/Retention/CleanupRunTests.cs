@@ -271,6 +271,7 @@ public sealed class CleanupRunTests : IAsyncLifetime
 
         Assert.Equal((3, 3, 3L), (report.MarkedAbandoned, report.DeletedSessions, report.DeletedAuditLines));
         Assert.True(report.PaceBaseline > TimeSpan.Zero, "the baseline is measured before the first batch");
+        Assert.Equal(new PurgePace(new RetentionPolicy(), report.PaceBaseline).Target, report.PaceTarget); // what the report's reader compares probes to
         // Batches of 2 and 1 in each of the three phases: a step after each, with a probe of its own.
         Assert.Equal(6, report.Pace.Count);
         Assert.All(report.Pace, step => Assert.True(step.Probe > TimeSpan.Zero && step.Batch > TimeSpan.Zero));

@@ -16,7 +16,7 @@ namespace SkillForge.Worker.Tests.Erasure;
 /// </summary>
 public sealed class HoldDuringUserErasureTests
 {
-    private const int Sessions = 120; // more than one batch of ids, so the erasure is still running when the hold comes
+    private const int Sessions = 120; // more than one batch of ids
 
     [Fact]
     public async Task Should_remove_the_queue_copies_of_the_sessions_erased_before_a_hold_stopped_the_erasure()
@@ -40,9 +40,16 @@ public sealed class HoldDuringUserErasureTests
             await ErasureLeavesNoCopyTests.PlantAsync(broker, $"{SkillForgeQueues.ChatTurns}_error", new SessionKey(tenant, ids[0]), $"failed copy of {marker}", queuedWrite: false);
         }
 
+        // A session half-way holds the erasure up (its row locked) until the hold is in place: however fast the worker
+        // erases, the hold comes while the erasure runs.
+        await using var blocker = await SharedDatabase.Superuser.OpenConnectionAsync();
+        await using var lockHolder = await blocker.BeginTransactionAsync();
+        await blocker.ExecuteAsync("SELECT 1 FROM sessions WHERE tenant_id = @tenant AND session_id = @session FOR UPDATE",
+            new { tenant, session = ids[Sessions / 2] }, lockHolder);
         var erasure = client.EraseUserAsync(tenant, "u-1", "account deleted");
         await Eventually.HoldsAsync(async () => await ErasedAsync(tenant, ids[0]), TimeSpan.FromSeconds(30), "the first session's erasure");
         var (placed, rejected) = await operatorClient.PlaceHoldAsync(new PlaceLegalHold(tenant, ids[^1], null, "case 7", "alice"));
+        await lockHolder.RollbackAsync();
         var answer = await erasure;
 
         Assert.Null(rejected);
