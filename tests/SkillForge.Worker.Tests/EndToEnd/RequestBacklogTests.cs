@@ -69,6 +69,27 @@ public sealed class RequestBacklogTests
     }
 
     [Fact]
+    public async Task Should_refuse_any_request_at_once_when_its_queue_is_full()
+    {
+        await using var vhost = await TestVirtualHost.CreateAsync();
+        await vhost.ApplyProductionPoliciesAsync(maxLength: 0);
+        await (await RealWorker.StartWorkerAsync(vhost.AsConfiguration())).DisposeAsync();
+        using var upstream = await RealWorker.StartUpstreamAsync(vhost.Name);
+        var client = RealWorker.ClientOf(upstream);
+        // A quorum queue refuses once it has seen itself over its limit: one request waiting puts it there.
+        _ = client.GetHistoryAsync(TestIds.Tenant(), "waiting");
+        await Eventually.ReadAsync(() => vhost.GetQueueAsync(SkillForgeQueues.SessionHistory),
+            q => q.TryGetProperty("messages", out var messages) && messages.GetInt32() == 1);
+        var elapsed = Stopwatch.StartNew();
+
+        var thrown = await Assert.ThrowsAsync<SkillForgeQueueFullException>(() => client.GetHistoryAsync(TestIds.Tenant(), "s"));
+
+        Assert.Contains("the history request", thrown.Message, StringComparison.Ordinal);
+        Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(10), $"took {elapsed.Elapsed}"); // not the 35 s of a timeout
+        await upstream.StopAsync();
+    }
+
+    [Fact]
     public async Task Should_limit_every_request_queue_of_the_real_virtual_host()
     {
         using var http = new HttpClient { BaseAddress = TestServers.RabbitMqManagement };
