@@ -36,9 +36,9 @@ internal sealed class RedriveAnswers
 
     /// <summary>
     /// The message to republish: a chat turn's envelope with this CLI's reply queue as its response address (and a
-    /// request id, if it had none, to match the answer by); anything else unchanged.
+    /// request id, if it had none, to match the answer by); anything else unchanged, with no request id.
     /// </summary>
-    public ReadOnlyMemory<byte> Readdress(ReadOnlyMemory<byte> body)
+    public (ReadOnlyMemory<byte> Body, Guid? RequestId) Readdress(ReadOnlyMemory<byte> body)
     {
         JsonObject? envelope;
         try
@@ -47,11 +47,11 @@ internal sealed class RedriveAnswers
         }
         catch (System.Text.Json.JsonException)
         {
-            return body;
+            return (body, null);
         }
         if (envelope?["message"] is null || _address is null)
         {
-            return body;
+            return (body, null);
         }
         var requestId = Guid.TryParse(envelope["requestId"]?.GetValue<string>(), out var id) ? id : Guid.NewGuid();
         envelope["requestId"] = requestId.ToString();
@@ -60,25 +60,15 @@ internal sealed class RedriveAnswers
         {
             _sent.Add(requestId);
         }
-        return System.Text.Encoding.UTF8.GetBytes(envelope.ToJsonString());
+        return (System.Text.Encoding.UTF8.GetBytes(envelope.ToJsonString()), requestId);
     }
 
-    /// <summary>A readdressed message that was not sent after all: no answer is waited for.</summary>
-    public void Withdraw(ReadOnlyMemory<byte> readdressed)
+    /// <summary>The turn <see cref="Readdress"/> gave <paramref name="requestId"/> was not sent after all: no answer is waited for.</summary>
+    public void Withdraw(Guid requestId)
     {
-        try
+        lock (_sent)
         {
-            if (JsonNode.Parse(readdressed.Span)?["requestId"]?.GetValue<string>() is { } id && Guid.TryParse(id, out var requestId))
-            {
-                lock (_sent)
-                {
-                    _sent.Remove(requestId);
-                }
-            }
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            // Not an envelope: it was never counted.
+            _sent.Remove(requestId);
         }
     }
 

@@ -66,7 +66,7 @@ internal static class RedriveCommand
                     var properties = new BasicProperties(message.Properties) { UserId = rabbit.Username };
                     // Publisher confirms are on: the publish returns once the broker has the copy, and only then is
                     // the original acknowledged, so a failure in between leaves a duplicate, never a loss.
-                    var body = answers?.Readdress(message.Body) ?? message.Body;
+                    var (body, requestId) = answers?.Readdress(message.Body) ?? (message.Body, null);
                     try
                     {
                         await channel.BasicPublishAsync(SkillForgeQueues.InboundExchange(target), "", mandatory: true, properties, body, cancellationToken);
@@ -75,7 +75,10 @@ internal static class RedriveCommand
                     {
                         // The target is at its length limit. This message is never acknowledged, so it goes back to
                         // the source queue when the channel closes, with the rest.
-                        answers?.Withdraw(body);
+                        if (requestId is { } id)
+                        {
+                            answers!.Withdraw(id);
+                        }
                         targetFull = true;
                         return moved;
                     }
