@@ -72,17 +72,25 @@ public static class RealWorker
     }
 
     /// <summary>
-    /// <paramref name="vhost"/> as behind a stalled worker whose chat-turn queue is full: the production policies with a
-    /// length limit of 0, the worker's queues declared by a worker that then stopped, and one turn waiting (a quorum
-    /// queue refuses once it has seen itself over its limit). Returns the upstream that sent that turn.
+    /// <paramref name="vhost"/> as behind a stalled worker whose chat-turn queue is full (see <see cref="FillQueueAsync"/>).
     /// </summary>
-    public static async Task<IHost> FillChatTurnQueueAsync(TestVirtualHost vhost)
+    public static Task<IHost> FillChatTurnQueueAsync(TestVirtualHost vhost) =>
+        FillQueueAsync(vhost, SkillForge.Contracts.Queues.SkillForgeQueues.ChatTurns,
+            client => client.SendTurnAsync(TestIds.Tenant(), "waiting", "I want a skill that formats SQL"));
+
+    /// <summary>
+    /// <paramref name="vhost"/> as behind a stalled worker whose <paramref name="queue"/> is full: the production
+    /// policies with a length limit of 0, the worker's queues declared by a worker that then stopped, and the request
+    /// <paramref name="send"/> makes waiting there (a quorum queue refuses once it has seen itself over its limit).
+    /// Returns the upstream that sent it.
+    /// </summary>
+    public static async Task<IHost> FillQueueAsync(TestVirtualHost vhost, string queue, Func<SkillForgeClient, Task> send)
     {
         await vhost.ApplyProductionPoliciesAsync(maxLength: 0);
         await (await StartWorkerAsync(vhost.AsConfiguration())).DisposeAsync();
         var upstream = await StartUpstreamAsync(vhost.Name);
-        _ = ClientOf(upstream).SendTurnAsync(TestIds.Tenant(), "waiting", "I want a skill that formats SQL");
-        await Eventually.ReadAsync(() => vhost.GetQueueAsync(SkillForge.Contracts.Queues.SkillForgeQueues.ChatTurns),
+        _ = send(ClientOf(upstream));
+        await Eventually.ReadAsync(() => vhost.GetQueueAsync(queue),
             q => q.TryGetProperty("messages", out var messages) && messages.GetInt32() == 1);
         return upstream;
     }

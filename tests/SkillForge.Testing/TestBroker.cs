@@ -16,4 +16,13 @@ public static class TestBroker
             Username = user.Name,
             Password = user.Password,
         }, "skillforge-tests").CreateConnectionAsync();
+
+    /// <summary>The management HTTP API as the broker's admin (the caller disposes it).</summary>
+    public static HttpClient Management()
+    {
+        var http = new HttpClient { BaseAddress = TestServers.RabbitMqManagement };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{TestServers.RabbitMqAdminUsername}:{TestServers.RabbitMqAdminPassword}")));
+        return http;
+    }
 }

@@ -1,6 +1,4 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using SkillForge.Harness;
 
 namespace SkillForge.Testing;
@@ -23,9 +21,7 @@ public sealed class TestVirtualHost : IAsyncDisposable
 
     public static async Task<TestVirtualHost> CreateAsync()
     {
-        var http = new HttpClient { BaseAddress = TestServers.RabbitMqManagement };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TestServers.RabbitMqAdminUsername}:{TestServers.RabbitMqAdminPassword}")));
+        var http = TestBroker.Management();
         var name = $"skillforge-test-{Guid.NewGuid():N}";
         (await http.PutAsJsonAsync($"api/vhosts/{name}", new { description = "a test's own" })).EnsureSuccessStatusCode();
         foreach (var permission in ProductionPermissions())

@@ -1,6 +1,4 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using RabbitMQ.Client;
 using SkillForge.Testing;
@@ -39,9 +37,7 @@ public sealed class FailedMessageLifetimeTests
 
     private static async Task<JsonElement> EffectivePolicyAsync(string queue)
     {
-        using var http = new HttpClient { BaseAddress = TestServers.RabbitMqManagement };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TestServers.RabbitMqAdminUsername}:{TestServers.RabbitMqAdminPassword}")));
+        using var http = TestBroker.Management();
         var described = await http.GetFromJsonAsync<JsonElement>($"api/queues/{TestServers.RabbitMqVirtualHost}/{queue}");
         return described.TryGetProperty("effective_policy_definition", out var policy) ? policy.Clone() : default;
     }

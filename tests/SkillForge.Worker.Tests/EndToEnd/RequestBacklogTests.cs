@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SkillForge.Client;
@@ -72,14 +70,8 @@ public sealed class RequestBacklogTests
     public async Task Should_refuse_any_request_at_once_when_its_queue_is_full()
     {
         await using var vhost = await TestVirtualHost.CreateAsync();
-        await vhost.ApplyProductionPoliciesAsync(maxLength: 0);
-        await (await RealWorker.StartWorkerAsync(vhost.AsConfiguration())).DisposeAsync();
-        using var upstream = await RealWorker.StartUpstreamAsync(vhost.Name);
+        using var upstream = await RealWorker.FillQueueAsync(vhost, SkillForgeQueues.SessionHistory, client => client.GetHistoryAsync(TestIds.Tenant(), "waiting"));
         var client = RealWorker.ClientOf(upstream);
-        // A quorum queue refuses once it has seen itself over its limit: one request waiting puts it there.
-        _ = client.GetHistoryAsync(TestIds.Tenant(), "waiting");
-        await Eventually.ReadAsync(() => vhost.GetQueueAsync(SkillForgeQueues.SessionHistory),
-            q => q.TryGetProperty("messages", out var messages) && messages.GetInt32() == 1);
         var elapsed = Stopwatch.StartNew();
 
         var thrown = await Assert.ThrowsAsync<SkillForgeQueueFullException>(() => client.GetHistoryAsync(TestIds.Tenant(), "s"));
@@ -92,9 +84,7 @@ public sealed class RequestBacklogTests
     [Fact]
     public async Task Should_limit_every_request_queue_of_the_real_virtual_host()
     {
-        using var http = new HttpClient { BaseAddress = TestServers.RabbitMqManagement };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TestServers.RabbitMqAdminUsername}:{TestServers.RabbitMqAdminPassword}")));
+        using var http = TestBroker.Management();
         var operatorPolicies = await http.GetFromJsonAsync<JsonElement>($"api/operator-policies/{TestServers.RabbitMqVirtualHost}");
         var policies = await http.GetFromJsonAsync<JsonElement>($"api/policies/{TestServers.RabbitMqVirtualHost}");
 
