@@ -7,7 +7,7 @@ namespace SkillForge.Bench;
 internal static partial class CleanupBenchmark
 {
     private static async Task WriteReportAsync(List<Round> results, bool throughWorker, int sessions, int perSession, int rounds,
-        IReadOnlyList<int> turnRates, RetentionPolicy policy)
+        IReadOnlyList<int> turnRates, RetentionPolicy policy, TimeSpan window)
     {
         var lines = new List<string>
         {
@@ -16,20 +16,24 @@ internal static partial class CleanupBenchmark
             $"Each round seeds {sessions:N0} expired completed sessions with {(long)sessions * perSession:N0} messages (English prose cut " +
             "from src/SkillForge.Bench/Seeds/prose.txt, which compresses as conversations do; then VACUUM and " +
             $"CHECKPOINT, like data that has sat for months), warms up, measures {Writers} turn writers (what a chat turn does to " +
-            $"PostgreSQL: load the session, append a turn) for {BaselineDuration.TotalSeconds:F0} s alone, then while the real " +
+            $"PostgreSQL: load the session, append a turn) during a control (below), then for {BaselineDuration.TotalSeconds:F0} s alone, then while the real " +
             $"`CleanupRun` purges everything (one row a turn, migration 0005) and evicts each batch from Redis as the cleanup " +
             $"consumer does; batch size {policy.BatchSize:N0}, " +
             (policy.Pacing == PurgePacing.Adaptive
-                ? $"adaptive pacing (rests backed off while PostgreSQL's commit latency is above {policy.PaceTarget:F2}× its level before the run, at most {policy.MaxPauseBetweenBatches.TotalSeconds:F0} s)"
+                ? "adaptive pacing (by the writers' own appends, which the store records for the purge as the worker's do: the run " +
+                  $"starts with batches of 100 and widens them while chat is quiet; when more than 1% of chat's appends so far were " +
+                  $"slower than {policy.PaceTarget:F2}× their p99 before the run, it halves the batch and doubles the rest after each, " +
+                  $"at most {policy.MaxPauseBetweenBatches.TotalSeconds:F0} s)"
                 : $"a fixed pause between batches of {policy.PauseBetweenBatches.TotalMilliseconds:F0} ms") +
             ". The writers are paced (open loop, as users send turns) at the " +
             "round's rate in all, latency counted from when each turn was due; 1,000 turns/s is about the most the whole worker " +
-            "answers on this machine (docs/performance.md).",
+            $"answers on this machine (docs/performance.md). A purge still running after {window.TotalSeconds:F0} s (`--purge-window`) " +
+            "is stopped there and its rate is what it purged until then (\"stopped\").",
             "",
             "A round's last column is the machine's CPU time its host gave to other VMs (steal) in each phase: a phase " +
             "that lost more of it is slower for reasons of its own.",
             "",
-            $"Between the two phases, a control: the writers for {BusyCoreDuration.TotalSeconds:F0} s while one PostgreSQL backend " +
+            $"Before the baseline, a control: the writers for {BusyCoreDuration.TotalSeconds:F0} s while one PostgreSQL backend " +
             "keeps one core busy with arithmetic alone (a PL/pgSQL loop: no I/O, no WAL, no lock, nothing the purge's design " +
             "could change), i.e. the p99 that any work using a core costs the writers on this machine.",
             "",

@@ -7,6 +7,13 @@ namespace SkillForge.Bench;
 /// <summary>The benchmark's input: expired sessions with prose messages, vacuumed and checkpointed like old data.</summary>
 internal static partial class CleanupBenchmark
 {
+    /// <summary>What a stopped purge left of the seed (and the writers' sessions, which no later round reads).</summary>
+    private static async Task ClearSeedAsync(ScratchDatabase database)
+    {
+        await using var connection = await database.Superuser.OpenConnectionAsync();
+        await connection.ExecuteAsync("TRUNCATE sessions CASCADE");
+    }
+
     private static async Task SeedExpiredAsync(ScratchDatabase database, int sessions, int perSession)
     {
         const int chunk = 10_000;

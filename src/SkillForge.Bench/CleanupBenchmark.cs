@@ -40,10 +40,14 @@ internal static partial class CleanupBenchmark
             Pacing = args.Contains("--fixed-pace") ? PurgePacing.Fixed : PurgePacing.Adaptive,
         };
         var rounds = BenchArgs.Int(args, "--rounds", 5);
+        var window = TimeSpan.FromSeconds(BenchArgs.Int(args, "--purge-window", 120));
         var turnRates = BenchArgs.PositiveInts(args, "--turn-rates", [250, 1_000]);
         await using var database = await ScratchDatabase.CreateAsync(DatabaseServer.FromEnvironment(), "sf_bench");
-        var store = new SessionStore(new SessionDatabase(database.App), Options.Create(new SessionStoreOptions()), NullLogger<SessionStore>.Instance);
-        var run = new CleanupRun(new MaintenanceDatabase(database.Maintenance), Options.Create(policy), TimeProvider.System, NullLogger<CleanupRun>.Instance);
+        // One record of chat's appends for the writers and the purge, as in the worker: the purge paces itself by it.
+        var chatLatencies = new ChatLatencies();
+        var store = new SessionStore(new SessionDatabase(database.App), Options.Create(new SessionStoreOptions()), chatLatencies, NullLogger<SessionStore>.Instance);
+        var run = new CleanupRun(new MaintenanceDatabase(database.Maintenance), Options.Create(policy), chatLatencies, TimeProvider.System,
+            NullLogger<CleanupRun>.Instance);
         using var redis = SessionsHostingExtensions.ConnectRedis(ToolEnvironment.Get("ConnectionStrings__Redis", "127.0.0.1:6379,user=skillforge-worker,password=skillforge-worker"));
         var cache = new SessionCache(redis, Options.Create(new SessionStoreOptions()), NullLogger<SessionCache>.Instance);
 
@@ -58,7 +62,7 @@ internal static partial class CleanupBenchmark
         using var bus = throughWorker ? await BenchBus.StartAsync() : null;
         var workerCleanup = bus is null ? null : await WorkerCleanup.ListenAsync(bus);
         Chat chat = bus is null ? StoreChat(store) : WorkerChat(bus.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>());
-        Func<Task<PurgeOutcome>> purgeAll = workerCleanup is null ? () => PurgeInProcessAsync(run, cache, policy) : workerCleanup.PurgeAsync;
+        Func<Task<PurgeOutcome>> purgeAll = workerCleanup is null ? () => PurgeInProcessAsync(run, cache, policy, window) : workerCleanup.PurgeAsync;
         if (throughWorker && (args.Contains("--batch") || args.Contains("--pause-ms") || args.Contains("--fixed-pace")))
         {
             Console.WriteLine("  --through-worker: the worker purges with its own configuration (batch and pacing defaults); --batch, --pause-ms and --fixed-pace are not passed on");
@@ -88,13 +92,14 @@ internal static partial class CleanupBenchmark
                 // Warm-up, not counted: the first turns of a process pay for JIT compilation, pool connections and
                 // prepared statements (the first round's p99 was 20× the others' without it).
                 await chat("warm-up", Task.Delay(WarmUpDuration), rate);
+                // The control: the same writers while one PostgreSQL backend does nothing but arithmetic (no I/O, no
+                // WAL, no lock) — what one busy core of the two costs the writers' p99, whatever keeps it busy. Before
+                // the baseline, which is what chat was paying just before the purge, as the pace takes it too.
+                var busyCore = await chat("busy-core", BusyCoreAsync(database, BusyCoreDuration), rate);
                 var baselineStarted = StolenCpu.Now();
                 var baseline = await WithAutovacuumWatchAsync(database, "baseline",
                     () => chat("baseline", Task.Delay(BaselineDuration), rate));
                 var stolenAlone = StolenCpu.Now().PercentSince(baselineStarted);
-                // The control: the same writers while one PostgreSQL backend does nothing but arithmetic (no I/O, no
-                // WAL, no lock) — what one busy core of the two costs the writers' p99, whatever keeps it busy.
-                var busyCore = await chat("busy-core", BusyCoreAsync(database, BusyCoreDuration), rate);
                 var walBefore = await WalPositionAsync(database);
                 var stealBefore = StolenCpu.Now();
                 var purgeStarted = Stopwatch.GetTimestamp();
@@ -105,7 +110,11 @@ internal static partial class CleanupBenchmark
                 // All the WAL written meanwhile, the writers' too (theirs is a few MB): what every commit waits to flush.
                 var walMegabytes = (await WalPositionAsync(database) - walBefore) / 1048576.0;
                 var result = new Round(number, rate, Stopwatch.GetElapsedTime(purgeStarted).TotalSeconds, report.Sessions, report.Messages, baseline, busyCore, during,
-                    stolenAlone, stolenDuring, report.Pace);
+                    stolenAlone, stolenDuring, report.Pace, report.Stopped);
+                if (report.Stopped)
+                {
+                    await ClearSeedAsync(database); // the next round seeds afresh
+                }
                 results.Add(result);
                 Console.WriteLine($"  {result.Row}");
                 Console.WriteLine($"  {report.Breakdown}; {walMegabytes:N0} MB of WAL written");
@@ -116,8 +125,8 @@ internal static partial class CleanupBenchmark
             }
         }
 
-        await WriteReportAsync(results, throughWorker, sessions, perSession, rounds, turnRates, policy);
-        return results.All(r => r.Sessions == sessions) ? 0 : 1;
+        await WriteReportAsync(results, throughWorker, sessions, perSession, rounds, turnRates, policy, window);
+        return results.All(r => r.Sessions == sessions || r.Stopped) ? 0 : 1;
     }
 
     private static double Median(IEnumerable<double> values)
@@ -130,8 +139,9 @@ internal static partial class CleanupBenchmark
     /// <param name="StolenDuring">The same during the purge.</param>
     /// <param name="BusyCore">The writers while one backend kept a core busy with arithmetic (the control).</param>
     /// <param name="Pace">How the purge paced itself (in-process runs only; empty through the worker).</param>
+    /// <param name="Stopped">The purge was stopped at the window before its end (<see cref="Messages"/> is then not counted).</param>
     private sealed record Round(int Number, int TurnRate, double PurgeSeconds, int Sessions, long Messages, LatencyRecorder Baseline, LatencyRecorder BusyCore,
-        LatencyRecorder During, double StolenAlone, double StolenDuring, string Pace)
+        LatencyRecorder During, double StolenAlone, double StolenDuring, string Pace, bool Stopped)
     {
         public double SessionsPerSecond => Sessions / PurgeSeconds;
 
@@ -140,7 +150,8 @@ internal static partial class CleanupBenchmark
         public double BusyCoreRatio => BusyCore.PercentileMs(99) / Baseline.PercentileMs(99);
 
         public string Row =>
-            $"| {Number} | {TurnRate:N0} turns/s | {PurgeSeconds:F1} s | {SessionsPerSecond:N0} | {Messages / PurgeSeconds:N0} | " +
+            $"| {Number} | {TurnRate:N0} turns/s | {PurgeSeconds:F1} s{(Stopped ? " (stopped)" : "")} | {SessionsPerSecond:N0} | " +
+            $"{(Stopped ? "—" : (Messages / PurgeSeconds).ToString("N0"))} | " +
             $"{Baseline.PercentileMs(50):F2} / {Baseline.PercentileMs(99):F2} ms ({Baseline.Count:N0}) | {BusyCore.PercentileMs(99):F2} ms ({BusyCore.Count:N0}) | " +
             $"{During.PercentileMs(50):F2} / {During.PercentileMs(99):F2} ms ({During.Count:N0}) | {Ratio:F2}× | {BusyCoreRatio:F2}× | " +
             $"{StolenAlone:F1} / {StolenDuring:F1} % |";

@@ -44,6 +44,7 @@ public static class SessionsHostingExtensions
         builder.Services.AddSingleton(sp => new MigrationDatabase(
             BuildDataSource(RequiredConnectionString(configuration, "PostgresAdmin"), "skillforge-migrations", sp.GetService<ILoggerFactory>())));
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectRedis(redis, redisCa));
+        builder.Services.AddSingleton<ChatLatencies>();
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<RefusalAudit>();
         builder.Services.AddSingleton<SessionCache>();

@@ -1,3 +1,5 @@
+using SkillForge.Sessions.Storage;
+
 namespace SkillForge.Sessions.Retention;
 
 /// <summary>What one cleanup run did (or, in a dry run, would do).</summary>
@@ -9,12 +11,21 @@ public sealed record CleanupReport(DateTimeOffset AsOf, bool DryRun, int MarkedA
     /// <summary>Sessions past their retention that a legal hold kept.</summary>
     public int KeptByHold { get; init; }
 
-    /// <summary>Each batch with the probe after it and the rest it was given, in order: how the pace moved.</summary>
+    /// <summary>Each batch with what chat was seen paying during it and the rest it was given, in order: how the pace moved.</summary>
     public IReadOnlyList<PaceStep> Pace { get; init; } = [];
 
-    /// <summary>PostgreSQL's commit latency before the run, with adaptive pacing.</summary>
+    /// <summary>What the pace went by (<see cref="PaceSignal.None"/> when fixed).</summary>
+    public PaceSignal PacedBy { get; init; }
+
+    /// <summary>
+    /// With adaptive pacing, chat's latency before the run: its appends' p99 (<see cref="PaceSignal.ChatAppends"/>) or a
+    /// one-row commit's (<see cref="PaceSignal.CommitProbe"/>).
+    /// </summary>
     public TimeSpan? PaceBaseline { get; init; }
 
-    /// <summary>The commit latency above which the run backed off, with adaptive pacing.</summary>
+    /// <summary>The latency above which chat counted as suffering, with adaptive pacing.</summary>
     public TimeSpan? PaceTarget { get; init; }
+
+    /// <summary>Paced by chat: its appends during the run, and how many were slower than <see cref="PaceTarget"/>.</summary>
+    public ChatSample PaceChat { get; init; }
 }

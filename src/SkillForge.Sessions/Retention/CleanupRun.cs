@@ -16,17 +16,20 @@ namespace SkillForge.Sessions.Retention;
 /// A PostgreSQL advisory lock serialises runs across instances, so a second run on the same tick waits and then
 /// finds nothing to do; a crash mid-run loses only the current batch, which the next run picks up. Every batch that
 /// changed something, in each of the three phases, is followed by a rest (<see cref="PurgePace"/>): in proportion to
-/// what chat is experiencing, or a fixed pause.
+/// what chat is experiencing (its own appends in this process, which the store records), or a fixed pause.
 /// </summary>
-public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionPolicy> policy, TimeProvider clock, ILogger<CleanupRun> logger)
+public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionPolicy> policy, ChatLatencies chat, TimeProvider clock,
+    ILogger<CleanupRun> logger)
 {
     private const long CleanupLockKey = 0x5346_434C_4541; // "SFCLEA"
 
     private readonly RetentionPolicy _policy = policy.Value;
 
     /// <param name="evict">Called with each batch of sessions whose cached copy must go (abandoned or purged).</param>
+    /// <param name="paced">Given the run's pace before its first batch: for a caller that watches the pace move even
+    /// when it stops the run before the end (the benchmark).</param>
     public async Task<CleanupReport> RunAsync(DateTimeOffset asOf, bool dryRun, Func<IReadOnlyList<SessionKey>, Task> evict,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Action<PurgePace>? paced = null)
     {
         var started = Stopwatch.GetTimestamp();
         await using var lockConnection = await database.DataSource.OpenConnectionAsync(cancellationToken);
@@ -42,8 +45,8 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
                 { KeptByHold = counts.KeptByHold };
             }
 
-            var pacer = new Pacer(clock, lockConnection, new PurgePace(_policy,
-                _policy.Pacing == PurgePacing.Adaptive ? await CommitLatencyAsync(lockConnection, BaselineProbes, cancellationToken) : null));
+            var pacer = new Pacer(clock, lockConnection, chat, await PaceAsync(lockConnection, cancellationToken));
+            paced?.Invoke(pacer.Pace);
             var abandoned = await AbandonIdleAsync(cutoffs, evict, pacer, cancellationToken);
             var (sessions, messages) = await PurgeExpiredAsync(cutoffs, evict, pacer, cancellationToken);
             var keptByHold = await lockConnection.QuerySingleAsync<int>(new CommandDefinition(cutoffs.Sql(CleanupSql.KeptByHold), cutoffs, cancellationToken: cancellationToken));
@@ -51,8 +54,8 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
             var pace = pacer.Pace;
             if (pace is { Baseline: { } baseline, Steps.Count: > 0 })
             {
-                RetentionLog.Paced(logger, baseline.TotalMilliseconds, pace.Target.TotalMilliseconds, pace.Steps.Count, pace.BackOffs,
-                    pace.NotCuredByResting, pace.Steps.Sum(step => step.Pause.TotalSeconds));
+                RetentionLog.Paced(logger, pace.Signal, baseline.TotalMilliseconds, pace.Target.TotalMilliseconds, pace.Steps.Count, pace.BackOffs,
+                    pace.NotCuredByResting, pace.Steps.Sum(step => step.Pause.TotalSeconds), pace.Steps.Min(step => step.Sessions));
             }
             return new CleanupReport(asOf, false, abandoned, sessions, messages, auditLines, Stopwatch.GetElapsedTime(started))
             {
@@ -60,6 +63,8 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
                 Pace = pace.Steps,
                 PaceBaseline = pace.Baseline,
                 PaceTarget = pace.IsAdaptive ? pace.Target : null,
+                PacedBy = pace.Signal,
+                PaceChat = pace.RunChat,
             };
         }
         finally
@@ -71,9 +76,10 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
     private async Task<int> AbandonIdleAsync(Cutoffs cutoffs, Func<IReadOnlyList<SessionKey>, Task> evict, Pacer pacer, CancellationToken cancellationToken)
     {
         var total = 0;
-        await InBatchesAsync(async connection =>
+        await InBatchesAsync(async (connection, size) =>
         {
-            var marked = (await connection.QueryAsync<SessionKeyRow>(new CommandDefinition(cutoffs.Sql(CleanupSql.AbandonBatch), cutoffs, cancellationToken: cancellationToken)))
+            var marked = (await connection.QueryAsync<SessionKeyRow>(new CommandDefinition(cutoffs.Sql(CleanupSql.AbandonBatch), cutoffs.Sized(size),
+                    cancellationToken: cancellationToken)))
                 .Select(r => r.ToKey()).ToList();
             if (marked.Count == 0)
             {
@@ -92,9 +98,10 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
     {
         var sessions = 0;
         var messages = 0L;
-        await InBatchesAsync(async connection =>
+        await InBatchesAsync(async (connection, size) =>
         {
-            var batch = (await connection.QueryAsync<PurgedRow>(new CommandDefinition(cutoffs.Sql(CleanupSql.PurgeBatch), cutoffs, cancellationToken: cancellationToken))).ToList();
+            var batch = (await connection.QueryAsync<PurgedRow>(new CommandDefinition(cutoffs.Sql(CleanupSql.PurgeBatch), cutoffs.Sized(size),
+                cancellationToken: cancellationToken))).ToList();
             if (batch.Count == 0)
             {
                 return false;
@@ -112,9 +119,10 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
     private async Task<long> PurgeAuditAsync(Cutoffs cutoffs, Pacer pacer, CancellationToken cancellationToken)
     {
         var total = 0L;
-        await InBatchesAsync(async connection =>
+        await InBatchesAsync(async (connection, size) =>
         {
-            var deleted = await connection.ExecuteAsync(new CommandDefinition(cutoffs.Sql(CleanupSql.PurgeAuditBatch), cutoffs, cancellationToken: cancellationToken));
+            var deleted = await connection.ExecuteAsync(new CommandDefinition(cutoffs.Sql(CleanupSql.PurgeAuditBatch), cutoffs.Sized(size),
+                cancellationToken: cancellationToken));
             if (deleted == 0)
             {
                 return false;
@@ -127,23 +135,45 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
     }
 
     /// <summary>
-    /// Runs <paramref name="batch"/>, each time on a pooled connection of its own, until it finds nothing left (it
-    /// returns false), resting after every batch that changed something as <paramref name="pacer"/> says.
+    /// Runs <paramref name="batch"/> with as many rows as <paramref name="pacer"/> allows, each time on a pooled
+    /// connection of its own, until it finds nothing left (it returns false), resting after every batch that changed
+    /// something as <paramref name="pacer"/> says.
     /// </summary>
-    private async Task InBatchesAsync(Func<NpgsqlConnection, Task<bool>> batch, Pacer pacer, CancellationToken cancellationToken)
+    private async Task InBatchesAsync(Func<NpgsqlConnection, int, Task<bool>> batch, Pacer pacer, CancellationToken cancellationToken)
     {
         while (true)
         {
             var started = Stopwatch.GetTimestamp();
             await using (var connection = await database.DataSource.OpenConnectionAsync(cancellationToken))
             {
-                if (!await batch(connection))
+                if (!await batch(connection, pacer.Pace.BatchSize))
                 {
                     return;
                 }
             }
-            await pacer.RestAsync(Stopwatch.GetElapsedTime(started), cancellationToken);
+            await pacer.RestAsync(started, cancellationToken);
         }
+    }
+
+    /// <summary>How long before the run chat's appends are taken as its normal, and how many that needs at the least.</summary>
+    private static readonly TimeSpan ChatBaselineWindow = TimeSpan.FromSeconds(10);
+
+    private const int ChatBaselineAppends = 100;
+
+    /// <summary>
+    /// The run's pace: by chat's own appends when this process wrote enough of them just before the run (their p99 is
+    /// then the baseline), else by the commit probe; fixed when the policy says so.
+    /// </summary>
+    private async Task<PurgePace> PaceAsync(NpgsqlConnection probes, CancellationToken cancellationToken)
+    {
+        if (_policy.Pacing == PurgePacing.Fixed)
+        {
+            return new PurgePace(_policy, baseline: null);
+        }
+        var since = Stopwatch.GetTimestamp() - (long)(ChatBaselineWindow.TotalSeconds * Stopwatch.Frequency);
+        return chat.Percentile(since, 99, ChatBaselineAppends) is { } p99
+            ? new PurgePace(_policy, p99, PaceSignal.ChatAppends)
+            : new PurgePace(_policy, await CommitLatencyAsync(probes, BaselineProbes, cancellationToken));
     }
 
     private const int BaselineProbes = 9;
@@ -163,22 +193,38 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
         return measured[samples / 2];
     }
 
-    /// <summary>The run's rests: probes on the run's own lock connection, which is idle between batches anyway.</summary>
-    private sealed class Pacer(TimeProvider clock, NpgsqlConnection probes, PurgePace pace)
+    /// <summary>
+    /// The run's rests: chat's appends while each batch ran and rested, or probes on the run's own lock connection,
+    /// which is idle between batches anyway.
+    /// </summary>
+    private sealed class Pacer(TimeProvider clock, NpgsqlConnection probes, ChatLatencies chat, PurgePace pace)
     {
         public PurgePace Pace => pace;
 
-        public async Task RestAsync(TimeSpan batch, CancellationToken cancellationToken)
+        /// <param name="started">When the batch began (a <see cref="Stopwatch"/> timestamp).</param>
+        public async Task RestAsync(long started, CancellationToken cancellationToken)
         {
-            var probe = pace.IsAdaptive ? await CommitLatencyAsync(probes, ProbesAfterBatch, cancellationToken) : TimeSpan.Zero;
-            var pause = pace.After(batch, probe);
-            if (pause > TimeSpan.Zero)
+            var ended = Stopwatch.GetTimestamp();
+            var batch = Stopwatch.GetElapsedTime(started, ended);
+            var pause = pace.Signal switch
             {
-                await Task.Delay(pause, clock, cancellationToken);
-                if (pace.IsAdaptive)
-                {
-                    pace.AfterRest(await CommitLatencyAsync(probes, ProbesAfterBatch, cancellationToken));
-                }
+                PaceSignal.ChatAppends => pace.After(batch, chat.Between(started, ended, pace.Target)),
+                PaceSignal.CommitProbe => pace.After(batch, await CommitLatencyAsync(probes, ProbesAfterBatch, cancellationToken)),
+                _ => pace.After(batch, TimeSpan.Zero),
+            };
+            if (pause <= TimeSpan.Zero)
+            {
+                return;
+            }
+            var restStarted = Stopwatch.GetTimestamp();
+            await Task.Delay(pause, clock, cancellationToken);
+            if (pace.Signal == PaceSignal.ChatAppends)
+            {
+                pace.AfterRest(chat.Between(restStarted, Stopwatch.GetTimestamp(), pace.Target));
+            }
+            else if (pace.Signal == PaceSignal.CommitProbe)
+            {
+                pace.AfterRest(await CommitLatencyAsync(probes, ProbesAfterBatch, cancellationToken));
             }
         }
     }
@@ -214,6 +260,9 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
         }
 
         public string Sql(string statement) => _tenantPeriods ? statement : CleanupSql.WithoutTenantPeriods(statement);
+
+        /// <summary>The same cutoffs for a batch of at most <paramref name="batchSize"/> rows.</summary>
+        public Cutoffs Sized(int batchSize) => this with { BatchSize = batchSize };
     }
 
     private sealed class ShortestPeriods

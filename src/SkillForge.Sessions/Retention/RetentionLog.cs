@@ -14,7 +14,8 @@ internal static partial class RetentionLog
     public static partial void BatchAuditPurged(ILogger logger, int count, long total);
 
     [LoggerMessage(EventId = 1204, Level = LogLevel.Information,
-        Message = "Cleanup paced itself: commit latency {BaselineMs:F2} ms before the run (target {TargetMs:F2} ms), {Batches} batches, " +
-                  "backed off {BackOffs} times, {NotCured} slow probes that resting had not cured, rested {PausedSeconds:F2} s")]
-    public static partial void Paced(ILogger logger, double baselineMs, double targetMs, int batches, int backOffs, int notCured, double pausedSeconds);
+        Message = "Cleanup paced itself by {Signal}: {BaselineMs:F2} ms before the run (target {TargetMs:F2} ms), {Batches} batches " +
+                  "(narrowest {NarrowestBatch} rows), backed off {BackOffs} times, {NotCured} times chat suffered that resting had not cured, rested {PausedSeconds:F2} s")]
+    public static partial void Paced(ILogger logger, PaceSignal signal, double baselineMs, double targetMs, int batches, int backOffs, int notCured,
+        double pausedSeconds, int narrowestBatch);
 }

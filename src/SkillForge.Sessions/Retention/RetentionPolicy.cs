@@ -29,19 +29,23 @@ public sealed class RetentionPolicy
     [Range(typeof(TimeSpan), "1.00:00:00", "36500.00:00:00")]
     public TimeSpan DeleteAuditAfter { get; set; } = TimeSpan.FromDays(365);
 
-    /// <summary>Sessions per transaction: each batch is short, so chat turns never queue behind a long delete.</summary>
+    /// <summary>
+    /// Sessions per transaction, at most: each batch is short, so chat turns never queue behind a long delete. Adaptive
+    /// pacing starts narrower and narrows further while chat suffers (<see cref="PurgePace"/>).
+    /// </summary>
     [Range(1, 100_000)]
     public int BatchSize { get; set; } = 2_000;
 
     /// <summary>
-    /// How the purge rests between batches: <see cref="PurgePacing.Adaptive"/> (the default) from what chat is
-    /// experiencing, or <see cref="PurgePacing.Fixed"/> at <see cref="PauseBetweenBatches"/>.
+    /// How the purge paces itself: <see cref="PurgePacing.Adaptive"/> (the default) from what chat is experiencing,
+    /// or <see cref="PurgePacing.Fixed"/> at <see cref="PauseBetweenBatches"/>.
     /// </summary>
     public PurgePacing Pacing { get; set; } = PurgePacing.Adaptive;
 
     /// <summary>
-    /// Adaptive pacing: the purge backs off while PostgreSQL's commit latency is above this multiple of its level
-    /// before the run (never tighter than half a millisecond above it).
+    /// Adaptive pacing: a chat append (or, without enough of them, a probe's commit) above this multiple of its level
+    /// before the run counts as slow (never tighter than half a millisecond above it); the purge backs off while more
+    /// than 1% of chat's appends during the run are.
     /// </summary>
     [Range(1.0, 10.0)]
     public double PaceTarget { get; set; } = 1.25;

@@ -132,5 +132,6 @@ public sealed class LegalHoldTests : IAsyncLifetime
         SessionAsync(_db.Superuser, "completed", AsOf.AddDays(-100), completedAt: AsOf.AddDays(-100), tenant: tenant, user: user);
 
     private CleanupRun Run() =>
-        new(new MaintenanceDatabase(_db.Maintenance), Options.Create(new RetentionPolicy()), TimeProvider.System, NullLogger<CleanupRun>.Instance);
+        new(new MaintenanceDatabase(_db.Maintenance), Options.Create(new RetentionPolicy()), new ChatLatencies(), TimeProvider.System,
+            NullLogger<CleanupRun>.Instance);
 }

@@ -1,8 +1,9 @@
 using SkillForge.Sessions.Retention;
+using SkillForge.Sessions.Storage;
 
 namespace SkillForge.Sessions.Tests.Retention;
 
-/// <summary>The adaptive pace on its own: what it does with each probe, without a database.</summary>
+/// <summary>The adaptive pace on its own: what it does with each probe or look at chat, without a database.</summary>
 public sealed class PurgePaceTests
 {
     private static readonly TimeSpan Batch = TimeSpan.FromMilliseconds(100);
@@ -105,5 +106,93 @@ public sealed class PurgePaceTests
         Assert.False(pace.IsAdaptive);
         Assert.Equal(2, pace.Steps.Count);
         Assert.Equal(0, pace.BackOffs);
+    }
+
+    private static PurgePace ByChat(RetentionPolicy? policy = null) =>
+        new(policy ?? new RetentionPolicy { PaceTarget = 1.25, BatchSize = 2_000 }, Baseline, PaceSignal.ChatAppends);
+
+    [Fact]
+    public void Should_back_off_and_halve_the_batch_when_chat_appends_are_slow_beyond_the_budget()
+    {
+        var pace = ByChat();
+        Assert.Equal(100, pace.BatchSize); // an adaptive run starts narrow
+
+        var pause = pace.After(Batch, new ChatSample(Appends: 20, Slow: 2));
+
+        Assert.Equal(Batch * 2, pause);
+        Assert.Equal(50, pace.BatchSize);
+        Assert.Equal(1, pace.BackOffs);
+        Assert.Equal(TimeSpan.FromMilliseconds(5), pace.Target); // 4 ms p99 before the run x 1.25
+        Assert.Equal(new ChatSample(20, 2), pace.RunChat);
+    }
+
+    [Fact]
+    public void Should_spend_the_run_budget_of_slow_appends_before_backing_off()
+    {
+        var pace = ByChat();
+        var first = pace.After(Batch, new ChatSample(Appends: 1_000, Slow: 0));
+        var size = pace.BatchSize;
+
+        // One slow append in 1,020 is within 1%: neither faster nor slower.
+        var next = pace.After(Batch, new ChatSample(Appends: 20, Slow: 1));
+
+        Assert.Equal((first, size, 0), (next, pace.BatchSize, pace.BackOffs));
+    }
+
+    [Fact]
+    public void Should_widen_the_batch_back_to_the_policy_size_while_chat_is_quiet_and_never_below_ten_rows()
+    {
+        var pace = ByChat();
+        for (var i = 0; i < 12; i++)
+        {
+            pace.After(Batch, new ChatSample(Appends: 10, Slow: 10));
+        }
+        Assert.Equal(10, pace.BatchSize);
+
+        var sizes = Enumerable.Range(0, 20).Select(_ =>
+        {
+            pace.After(Batch, new ChatSample(Appends: 10_000, Slow: 0));
+            return pace.BatchSize;
+        }).ToList();
+
+        Assert.True(sizes.Zip(sizes.Skip(1)).All(s => s.Second >= s.First), string.Join(", ", sizes));
+        Assert.Equal(2_000, sizes[^1]);
+    }
+
+    [Fact]
+    public void Should_not_speed_up_after_a_quiet_batch_while_the_run_is_still_over_its_budget()
+    {
+        var pace = ByChat();
+        var backedOff = pace.After(Batch, new ChatSample(Appends: 10, Slow: 5));
+        var size = pace.BatchSize;
+
+        var next = pace.After(Batch, new ChatSample(Appends: 10, Slow: 0)); // 5 of 20 slow so far: still far over 1%
+
+        Assert.Equal((backedOff, size), (next, pace.BatchSize));
+    }
+
+    [Fact]
+    public void Should_count_appends_during_rests_and_shorten_the_rest_when_resting_did_not_help_chat()
+    {
+        var pace = ByChat();
+        var backedOff = pace.After(Batch, new ChatSample(Appends: 20, Slow: 5));
+
+        pace.AfterRest(new ChatSample(Appends: 50, Slow: 5)); // chat stayed slow while the purge rested
+        var next = pace.After(Batch, new ChatSample(Appends: 20, Slow: 5));
+
+        Assert.True(next < backedOff, $"{next} after {backedOff}");
+        Assert.Equal((1, 1), (pace.BackOffs, pace.NotCuredByResting));
+        Assert.Equal(new ChatSample(90, 15), pace.RunChat);
+        Assert.Equal(new ChatSample(50, 5), pace.Steps[0].ChatDuringRest);
+    }
+
+    [Fact]
+    public void Should_rest_longer_than_32_batches_when_chat_needs_it_within_the_longest_rest()
+    {
+        var pace = ByChat(new RetentionPolicy { MaxPauseBetweenBatches = TimeSpan.FromSeconds(60) });
+        var pauses = Enumerable.Range(0, 10).Select(_ => pace.After(Batch, new ChatSample(Appends: 10, Slow: 10))).ToList();
+
+        // A short burst hurts a busy machine's chat as much as a long one: the rest must be able to outgrow it by far.
+        Assert.Equal(Batch * 256, pauses[^1]);
     }
 }

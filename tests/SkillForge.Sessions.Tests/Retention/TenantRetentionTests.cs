@@ -120,5 +120,6 @@ public sealed class TenantRetentionTests : IAsyncLifetime
     }
 
     private CleanupRun Run() =>
-        new(new MaintenanceDatabase(_db.Maintenance), Options.Create(new RetentionPolicy()), TimeProvider.System, NullLogger<CleanupRun>.Instance);
+        new(new MaintenanceDatabase(_db.Maintenance), Options.Create(new RetentionPolicy()), new ChatLatencies(), TimeProvider.System,
+            NullLogger<CleanupRun>.Instance);
 }

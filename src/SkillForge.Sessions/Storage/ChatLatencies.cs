@@ -1,0 +1,77 @@
+using System.Diagnostics;
+
+namespace SkillForge.Sessions.Storage;
+
+/// <summary>
+/// How long this process's latest chat appends took, kept for the purge to pace itself by: what chat is experiencing
+/// right now, measured where chat pays for it. A ring of the last <see cref="Capacity"/> appends (about 16 s at 1,000
+/// turns/s); recording one costs two array writes.
+/// </summary>
+public sealed class ChatLatencies
+{
+    public const int Capacity = 16_384;
+
+    private readonly long[] _endedAt = new long[Capacity];
+    private readonly long[] _took = new long[Capacity];
+    private long _recorded;
+
+    /// <summary>An append that began at <paramref name="startedAt"/> (a <see cref="Stopwatch"/> timestamp) has just ended.</summary>
+    public void Record(long startedAt)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var slot = (Interlocked.Increment(ref _recorded) - 1) & (Capacity - 1);
+        _took[slot] = now - startedAt;
+        Volatile.Write(ref _endedAt[slot], now);
+    }
+
+    /// <summary>
+    /// The appends that ended after <paramref name="from"/> and up to <paramref name="to"/> (timestamps), and how many
+    /// of them took longer than <paramref name="limit"/>. A slot being written while it is read may pair one append's
+    /// end with another's duration: one sample in thousands, which a pace can live with and a lock on every append could not.
+    /// </summary>
+    public ChatSample Between(long from, long to, TimeSpan limit)
+    {
+        var limitTicks = (long)(limit.TotalSeconds * Stopwatch.Frequency);
+        var appends = 0;
+        var slow = 0;
+        for (var slot = 0; slot < Capacity; slot++)
+        {
+            var endedAt = Volatile.Read(ref _endedAt[slot]);
+            if (endedAt > from && endedAt <= to)
+            {
+                appends++;
+                if (_took[slot] > limitTicks)
+                {
+                    slow++;
+                }
+            }
+        }
+        return new ChatSample(appends, slow);
+    }
+
+    /// <summary>The <paramref name="percentile"/> of the appends that ended after <paramref name="from"/>; null below <paramref name="atLeast"/> of them.</summary>
+    public TimeSpan? Percentile(long from, double percentile, int atLeast)
+    {
+        var took = new List<long>();
+        for (var slot = 0; slot < Capacity; slot++)
+        {
+            if (Volatile.Read(ref _endedAt[slot]) > from)
+            {
+                took.Add(_took[slot]);
+            }
+        }
+        if (took.Count < atLeast)
+        {
+            return null;
+        }
+        took.Sort();
+        var index = Math.Min(took.Count - 1, (int)Math.Ceiling(percentile / 100 * took.Count) - 1);
+        return TimeSpan.FromSeconds((double)took[index] / Stopwatch.Frequency);
+    }
+}
+
+/// <summary>Chat appends over a stretch of time: how many ended in it, and how many of those were slower than a limit.</summary>
+public readonly record struct ChatSample(int Appends, int Slow)
+{
+    public static ChatSample operator +(ChatSample a, ChatSample b) => new(a.Appends + b.Appends, a.Slow + b.Slow);
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using SkillForge.Sessions.Storage;
+using SkillForge.Testing;
+using static SkillForge.Sessions.Tests.Storage.Turns;
+
+namespace SkillForge.Sessions.Tests.Storage;
+
+/// <summary>The record of chat's appends that the purge paces itself by.</summary>
+public sealed class ChatLatenciesTests
+{
+    private static long Ms(double milliseconds) => (long)(milliseconds / 1000 * Stopwatch.Frequency);
+
+    [Fact]
+    public void Should_count_the_appends_that_ended_in_a_stretch_and_those_slower_than_the_limit()
+    {
+        var latencies = new ChatLatencies();
+        var before = Stopwatch.GetTimestamp();
+        latencies.Record(Stopwatch.GetTimestamp() - Ms(1));
+        latencies.Record(Stopwatch.GetTimestamp() - Ms(50));
+        latencies.Record(Stopwatch.GetTimestamp() - Ms(2));
+        var after = Stopwatch.GetTimestamp();
+
+        Assert.Equal(new ChatSample(3, 1), latencies.Between(before, after, TimeSpan.FromMilliseconds(20)));
+        Assert.Equal(new ChatSample(0, 0), latencies.Between(after, Stopwatch.GetTimestamp(), TimeSpan.FromMilliseconds(20)));
+    }
+
+    [Fact]
+    public void Should_give_a_percentile_only_from_enough_appends()
+    {
+        var latencies = new ChatLatencies();
+        var before = Stopwatch.GetTimestamp();
+        for (var i = 1; i <= 100; i++)
+        {
+            latencies.Record(Stopwatch.GetTimestamp() - Ms(i));
+        }
+
+        var p99 = latencies.Percentile(before, 99, atLeast: 100);
+        Assert.NotNull(p99);
+        // The 99th of 100 took 99 ms and a little more: the timestamps were taken a moment apart.
+        Assert.InRange(p99.Value.TotalMilliseconds, 99, 99.9);
+        Assert.Null(latencies.Percentile(before, 99, atLeast: 101));
+        Assert.Null(latencies.Percentile(Stopwatch.GetTimestamp(), 99, atLeast: 1));
+    }
+
+    [Fact]
+    public void Should_keep_only_the_latest_appends_once_full()
+    {
+        var latencies = new ChatLatencies();
+        var before = Stopwatch.GetTimestamp();
+        for (var i = 0; i < ChatLatencies.Capacity; i++)
+        {
+            latencies.Record(Stopwatch.GetTimestamp() - Ms(100));
+        }
+        for (var i = 0; i < 10; i++)
+        {
+            latencies.Record(Stopwatch.GetTimestamp() - Ms(1));
+        }
+
+        Assert.Equal(new ChatSample(ChatLatencies.Capacity, ChatLatencies.Capacity - 10),
+            latencies.Between(before, Stopwatch.GetTimestamp(), TimeSpan.FromMilliseconds(50)));
+    }
+
+    [Fact]
+    public async Task Should_be_fed_by_every_append_the_store_makes_conflicts_included()
+    {
+        var latencies = new ChatLatencies();
+        var store = await SharedDatabase.CreateStoreAsync(latencies: latencies);
+        var key = new SessionKey(TestIds.Tenant(), TestIds.Session());
+        var before = Stopwatch.GetTimestamp();
+
+        await store.AppendTurnAsync(Turn(key, 0, "I want a skill"), CancellationToken.None);
+        var conflict = await store.AppendTurnAsync(Turn(key, 0, "thinks it is new"), CancellationToken.None);
+        await store.LoadAsync(key, CancellationToken.None);
+
+        Assert.Equal(AppendOutcome.Conflict, conflict.Outcome);
+        var sample = latencies.Between(before, Stopwatch.GetTimestamp(), TimeSpan.Zero);
+        Assert.Equal(new ChatSample(2, 2), sample); // two appends (every one slower than no time at all), the load not counted
+    }
+}
