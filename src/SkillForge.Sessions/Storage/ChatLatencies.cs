@@ -37,7 +37,7 @@ public sealed class ChatLatencies
         for (var slot = 0; slot < Capacity; slot++)
         {
             var endedAt = Volatile.Read(ref _endedAt[slot]);
-            if (endedAt > from && endedAt <= to)
+            if (endedAt != 0 && endedAt > from && endedAt <= to)
             {
                 appends++;
                 if (_took[slot] > limitTicks)
@@ -55,7 +55,9 @@ public sealed class ChatLatencies
         var took = new List<long>();
         for (var slot = 0; slot < Capacity; slot++)
         {
-            if (Volatile.Read(ref _endedAt[slot]) > from)
+            // A slot never written holds 0, which a window reaching back past the clock's start would take for an append.
+            var endedAt = Volatile.Read(ref _endedAt[slot]);
+            if (endedAt != 0 && endedAt > from)
             {
                 took.Add(_took[slot]);
             }

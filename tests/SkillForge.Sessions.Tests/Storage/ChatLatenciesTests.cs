@@ -43,6 +43,15 @@ public sealed class ChatLatenciesTests
     }
 
     [Fact]
+    public void Should_not_take_slots_never_written_for_appends_however_far_back_the_window_reaches()
+    {
+        var latencies = new ChatLatencies();
+
+        Assert.Null(latencies.Percentile(long.MinValue, 99, atLeast: 1));
+        Assert.Equal(new ChatSample(0, 0), latencies.Between(long.MinValue, Stopwatch.GetTimestamp(), TimeSpan.Zero));
+    }
+
+    [Fact]
     public void Should_keep_only_the_latest_appends_once_full()
     {
         var latencies = new ChatLatencies();
