@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SkillForge.Client;
+using SkillForge.Sessions.Retention;
 using SkillForge.Sessions.Storage;
 
 namespace SkillForge.Bench;
@@ -10,13 +11,17 @@ internal static partial class CleanupBenchmark
     /// <summary>Measures chat turns for a phase (its name, when it ends, the turns a second) and gives their latencies.</summary>
     private delegate Task<LatencyRecorder> Chat(string phase, Task until, int turnsPerSecond);
 
-    /// <summary>What a chat turn does to PostgreSQL, written by this process: load the session, append a turn.</summary>
-    private static Chat StoreChat(SessionStore store) => (phase, until, rate) => PacedAsync(until, rate, w =>
+    /// <summary>
+    /// What a chat turn does to PostgreSQL, written by this process: load the session, append a turn. Each turn is
+    /// recorded in <paramref name="turns"/> as the worker's consumer records its own, for the purge to pace itself by.
+    /// </summary>
+    private static Chat StoreChat(SessionStore store, ChatLatencies turns) => (phase, until, rate) => PacedAsync(until, rate, w =>
     {
         var key = new SessionKey($"bench-live-{w}", $"{phase}-{Guid.NewGuid():N}");
         var version = 0L;
         return async () =>
         {
+            var started = Stopwatch.GetTimestamp();
             await store.LoadAsync(key, CancellationToken.None);
             var result = await store.AppendTurnAsync(new TurnToAppend
             {
@@ -26,6 +31,7 @@ internal static partial class CleanupBenchmark
                 ContextJson = """{"schema_version":1}""", At = DateTimeOffset.UtcNow,
             }, CancellationToken.None);
             version = result.Version;
+            turns.Record(started);
         };
     });
 

@@ -82,12 +82,12 @@ internal static partial class CleanupBenchmark
             string.Join(" ", Enumerable.Range(0, 10).Select(i => value(steps[Math.Min(steps.Count - 1, i * steps.Count / 10)]).ToString("F0")));
         var shape = $"rest by tenth of the run (ms): {Shape(step => step.Pause.TotalMilliseconds)}; batch size: {Shape(step => step.Sessions)}";
         var rested = $"{resting} rests ({rests.Sum() / 1000:F2} s, longest {rests.Max():F0} ms)";
-        if (pace.Signal == PaceSignal.ChatAppends)
+        if (pace.Signal == PaceSignal.ChatTurns)
         {
             var chat = pace.RunChat;
-            return $"by chat's appends: their p99 before {baseline.TotalMilliseconds:F2} ms, target {target.TotalMilliseconds:F2} ms; during the run {chat.Appends:N0} appends, " +
-                   $"{chat.Slow:N0} slower than the target ({100.0 * chat.Slow / Math.Max(1, chat.Appends):F1}%, budget {100 * PurgePace.SlowBudget:F0}%); " +
-                   $"{steps.Count} batches, {steps.Count(step => step.Chat?.Slow > 0)} with a slow append, {pace.BackOffs} back-offs, " +
+            return $"by chat's turns: their p99 before {baseline.TotalMilliseconds:F2} ms, target {target.TotalMilliseconds:F2} ms; during the run {chat.Turns:N0} turns, " +
+                   $"{chat.Slow:N0} slower than the target ({100.0 * chat.Slow / Math.Max(1, chat.Turns):F1}%, budget {100 * PurgePace.SlowBudget:F0}%); " +
+                   $"{steps.Count} batches, {steps.Count(step => step.Chat?.Slow > 0)} with a slow turn, {pace.BackOffs} back-offs, " +
                    $"{pace.NotCuredByResting} times resting had not helped; {rested}; {shape}";
         }
         var probes = steps.Select(step => step.Probe.TotalMilliseconds).Order().ToList();

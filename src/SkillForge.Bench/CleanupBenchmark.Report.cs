@@ -20,8 +20,8 @@ internal static partial class CleanupBenchmark
             $"`CleanupRun` purges everything (one row a turn, migration 0005) and evicts each batch from Redis as the cleanup " +
             $"consumer does; batch size {policy.BatchSize:N0}, " +
             (policy.Pacing == PurgePacing.Adaptive
-                ? "adaptive pacing (by the writers' own appends, which the store records for the purge as the worker's do: the run " +
-                  $"starts with batches of 100 and widens them while chat is quiet; when more than 1% of chat's appends so far were " +
+                ? "adaptive pacing (by the writers' own turns, which they record for the purge as the worker's consumer records its own: the run " +
+                  $"starts with batches of 100 and widens them while chat is quiet; when more than 1% of chat's turns so far were " +
                   $"slower than {policy.PaceTarget:F2}× their p99 before the run, it halves the batch and doubles the rest after each, " +
                   $"at most {policy.MaxPauseBetweenBatches.TotalSeconds:F0} s)"
                 : $"a fixed pause between batches of {policy.PauseBetweenBatches.TotalMilliseconds:F0} ms") +

@@ -43,9 +43,9 @@ internal static partial class CleanupBenchmark
         var window = TimeSpan.FromSeconds(BenchArgs.Int(args, "--purge-window", 120));
         var turnRates = BenchArgs.PositiveInts(args, "--turn-rates", [250, 1_000]);
         await using var database = await ScratchDatabase.CreateAsync(DatabaseServer.FromEnvironment(), "sf_bench");
-        // One record of chat's appends for the writers and the purge, as in the worker: the purge paces itself by it.
+        // One record of chat's turns for the writers and the purge, as in the worker: the purge paces itself by it.
         var chatLatencies = new ChatLatencies();
-        var store = new SessionStore(new SessionDatabase(database.App), Options.Create(new SessionStoreOptions()), chatLatencies, NullLogger<SessionStore>.Instance);
+        var store = new SessionStore(new SessionDatabase(database.App), Options.Create(new SessionStoreOptions()), NullLogger<SessionStore>.Instance);
         var run = new CleanupRun(new MaintenanceDatabase(database.Maintenance), Options.Create(policy), chatLatencies, TimeProvider.System,
             NullLogger<CleanupRun>.Instance);
         using var redis = SessionsHostingExtensions.ConnectRedis(ToolEnvironment.Get("ConnectionStrings__Redis", "127.0.0.1:6379,user=skillforge-worker,password=skillforge-worker"));
@@ -61,7 +61,7 @@ internal static partial class CleanupBenchmark
             : null;
         using var bus = throughWorker ? await BenchBus.StartAsync() : null;
         var workerCleanup = bus is null ? null : await WorkerCleanup.ListenAsync(bus);
-        Chat chat = bus is null ? StoreChat(store) : WorkerChat(bus.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>());
+        Chat chat = bus is null ? StoreChat(store, chatLatencies) : WorkerChat(bus.Services.CreateScope().ServiceProvider.GetRequiredService<SkillForgeClient>());
         Func<Task<PurgeOutcome>> purgeAll = workerCleanup is null ? () => PurgeInProcessAsync(run, cache, policy, window) : workerCleanup.PurgeAsync;
         if (throughWorker && (args.Contains("--batch") || args.Contains("--pause-ms") || args.Contains("--fixed-pace")))
         {

@@ -150,7 +150,7 @@ internal static class PerformanceBenchmark
     {
         await using var database = await ScratchDatabase.CreateAsync(DatabaseServer.FromEnvironment(), "sf_bench");
         var options = Options.Create(new SessionStoreOptions());
-        var store = new SessionStore(new SessionDatabase(database.App), options, new ChatLatencies(), NullLogger<SessionStore>.Instance);
+        var store = new SessionStore(new SessionDatabase(database.App), options, NullLogger<SessionStore>.Instance);
         // Rounds interleave the sizes (one append to each per round) after a warm-up, so drift on a shared machine
         // (another process, a checkpoint) hits every size alike and the ratio between them stays fair.
         int[] sizes = [10, 100, 1_000, 5_000];

@@ -61,7 +61,7 @@ internal static class StageBenchmark
         // The servers' stages on a session of its own, a conversation long enough to fill the cache's window.
         await using var database = await ScratchDatabase.CreateAsync(DatabaseServer.FromEnvironment(), "sf_bench_stages");
         var options = Options.Create(new SessionStoreOptions());
-        var store = new SessionStore(new SessionDatabase(database.App), options, new ChatLatencies(), NullLogger<SessionStore>.Instance);
+        var store = new SessionStore(new SessionDatabase(database.App), options, NullLogger<SessionStore>.Instance);
         var key = new SessionKey("bench-stages", "hot");
         var version = 0L;
         Task<AppendResult> Append(int i) => store.AppendTurnAsync(new TurnToAppend

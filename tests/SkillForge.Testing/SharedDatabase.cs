@@ -27,12 +27,10 @@ public static class SharedDatabase
 
     public static Task EnsureMigratedAsync() => Migrated.Value;
 
-    /// <param name="latencies">Where the store records its appends' latencies (a record of its own when null).</param>
-    public static async Task<SessionStore> CreateStoreAsync(SessionStoreOptions? options = null, ChatLatencies? latencies = null)
+    public static async Task<SessionStore> CreateStoreAsync(SessionStoreOptions? options = null)
     {
         await EnsureMigratedAsync();
-        return new SessionStore(new SessionDatabase(App), Options.Create(options ?? new SessionStoreOptions()), latencies ?? new ChatLatencies(),
-            NullLogger<SessionStore>.Instance);
+        return new SessionStore(new SessionDatabase(App), Options.Create(options ?? new SessionStoreOptions()), NullLogger<SessionStore>.Instance);
     }
 
     private static async Task MigrateAsync()

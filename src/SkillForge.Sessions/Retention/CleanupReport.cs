@@ -1,5 +1,3 @@
-using SkillForge.Sessions.Storage;
-
 namespace SkillForge.Sessions.Retention;
 
 /// <summary>What one cleanup run did (or, in a dry run, would do).</summary>
@@ -18,7 +16,7 @@ public sealed record CleanupReport(DateTimeOffset AsOf, bool DryRun, int MarkedA
     public PaceSignal PacedBy { get; init; }
 
     /// <summary>
-    /// With adaptive pacing, chat's latency before the run: its appends' p99 (<see cref="PaceSignal.ChatAppends"/>) or a
+    /// With adaptive pacing, chat's latency before the run: its turns' p99 (<see cref="PaceSignal.ChatTurns"/>) or a
     /// one-row commit's (<see cref="PaceSignal.CommitProbe"/>).
     /// </summary>
     public TimeSpan? PaceBaseline { get; init; }
@@ -26,6 +24,6 @@ public sealed record CleanupReport(DateTimeOffset AsOf, bool DryRun, int MarkedA
     /// <summary>The latency above which chat counted as suffering, with adaptive pacing.</summary>
     public TimeSpan? PaceTarget { get; init; }
 
-    /// <summary>Paced by chat: its appends during the run, and how many were slower than <see cref="PaceTarget"/>.</summary>
+    /// <summary>Paced by chat: its turns during the run, and how many were slower than <see cref="PaceTarget"/>.</summary>
     public ChatSample PaceChat { get; init; }
 }

@@ -16,7 +16,7 @@ namespace SkillForge.Sessions.Retention;
 /// A PostgreSQL advisory lock serialises runs across instances, so a second run on the same tick waits and then
 /// finds nothing to do; a crash mid-run loses only the current batch, which the next run picks up. Every batch that
 /// changed something, in each of the three phases, is followed by a rest (<see cref="PurgePace"/>): in proportion to
-/// what chat is experiencing (its own appends in this process, which the store records), or a fixed pause.
+/// what chat is experiencing (its own turns in this process, which the store records), or a fixed pause.
 /// </summary>
 public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionPolicy> policy, ChatLatencies chat, TimeProvider clock,
     ILogger<CleanupRun> logger)
@@ -155,13 +155,13 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
         }
     }
 
-    /// <summary>How long before the run chat's appends are taken as its normal, and how many that needs at the least.</summary>
+    /// <summary>How long before the run chat's turns are taken as its normal, and how many that needs at the least.</summary>
     private static readonly TimeSpan ChatBaselineWindow = TimeSpan.FromSeconds(10);
 
-    private const int ChatBaselineAppends = 100;
+    private const int ChatBaselineTurns = 100;
 
     /// <summary>
-    /// The run's pace: by chat's own appends when this process wrote enough of them just before the run (their p99 is
+    /// The run's pace: by chat's own turns when this process wrote enough of them just before the run (their p99 is
     /// then the baseline), else by the commit probe; fixed when the policy says so.
     /// </summary>
     private async Task<PurgePace> PaceAsync(NpgsqlConnection probes, CancellationToken cancellationToken)
@@ -171,8 +171,8 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
             return new PurgePace(_policy, baseline: null);
         }
         var since = Stopwatch.GetTimestamp() - (long)(ChatBaselineWindow.TotalSeconds * Stopwatch.Frequency);
-        return chat.Percentile(since, 99, ChatBaselineAppends) is { } p99
-            ? new PurgePace(_policy, p99, PaceSignal.ChatAppends)
+        return chat.Percentile(since, 99, ChatBaselineTurns) is { } p99
+            ? new PurgePace(_policy, p99, PaceSignal.ChatTurns)
             : new PurgePace(_policy, await CommitLatencyAsync(probes, BaselineProbes, cancellationToken));
     }
 
@@ -194,7 +194,7 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
     }
 
     /// <summary>
-    /// The run's rests: chat's appends while each batch ran and rested, or probes on the run's own lock connection,
+    /// The run's rests: chat's turns while each batch ran and rested, or probes on the run's own lock connection,
     /// which is idle between batches anyway.
     /// </summary>
     private sealed class Pacer(TimeProvider clock, NpgsqlConnection probes, ChatLatencies chat, PurgePace pace)
@@ -208,7 +208,7 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
             var batch = Stopwatch.GetElapsedTime(started, ended);
             var pause = pace.Signal switch
             {
-                PaceSignal.ChatAppends => pace.After(batch, chat.Between(started, ended, pace.Target)),
+                PaceSignal.ChatTurns => pace.After(batch, chat.Between(started, ended, pace.Target)),
                 PaceSignal.CommitProbe => pace.After(batch, await CommitLatencyAsync(probes, ProbesAfterBatch, cancellationToken)),
                 _ => pace.After(batch, TimeSpan.Zero),
             };
@@ -218,7 +218,7 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
             }
             var restStarted = Stopwatch.GetTimestamp();
             await Task.Delay(pause, clock, cancellationToken);
-            if (pace.Signal == PaceSignal.ChatAppends)
+            if (pace.Signal == PaceSignal.ChatTurns)
             {
                 pace.AfterRest(chat.Between(restStarted, Stopwatch.GetTimestamp(), pace.Target));
             }

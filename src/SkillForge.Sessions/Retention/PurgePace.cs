@@ -1,12 +1,10 @@
-using SkillForge.Sessions.Storage;
-
 namespace SkillForge.Sessions.Retention;
 
 /// <summary>How the purge rests between its batches (<see cref="RetentionPolicy.Pacing"/>).</summary>
 public enum PurgePacing
 {
     /// <summary>
-    /// Rests and narrows its batches in proportion to what chat is experiencing: chat's own appends in this process when
+    /// Rests and narrows its batches in proportion to what chat is experiencing: chat's own turns in this process when
     /// there are enough of them, else PostgreSQL's commit latency as a probe sees it.
     /// </summary>
     Adaptive,
@@ -24,8 +22,8 @@ public enum PaceSignal
     /// <summary>A one-row commit after every batch, against its latency before the run.</summary>
     CommitProbe,
 
-    /// <summary>This process's chat appends while the purge works and rests, against their p99 before the run.</summary>
-    ChatAppends,
+    /// <summary>This process's chat turns while the purge works and rests, against their p99 before the run.</summary>
+    ChatTurns,
 }
 
 /// <summary>One batch of a run, as the pacing saw it: the benchmark and the run's log show how the pace moved.</summary>
@@ -34,8 +32,8 @@ public enum PaceSignal
 /// <param name="Probe">PostgreSQL's commit latency measured right after it (paced by the probe; zero otherwise).</param>
 /// <param name="Pause">The rest that followed.</param>
 /// <param name="AfterRest">The commit latency at the end of that rest (paced by the probe, when it rested).</param>
-/// <param name="Chat">Chat's appends while the batch ran (paced by chat).</param>
-/// <param name="ChatDuringRest">Chat's appends during the rest that followed (paced by chat, when it rested).</param>
+/// <param name="Chat">Chat's turns while the batch ran (paced by chat).</param>
+/// <param name="ChatDuringRest">Chat's turns during the rest that followed (paced by chat, when it rested).</param>
 public readonly record struct PaceStep(int Sessions, TimeSpan Batch, TimeSpan Probe, TimeSpan Pause, TimeSpan? AfterRest = null,
     ChatSample? Chat = null, ChatSample? ChatDuringRest = null);
 
@@ -45,10 +43,10 @@ public readonly record struct PaceStep(int Sessions, TimeSpan Batch, TimeSpan Pr
 /// widen (from 100 rows) up to <see cref="RetentionPolicy.BatchSize"/>; each time chat suffers, the multiple doubles and
 /// the batch halves, because on a busy machine a long burst hurts the turns it overlaps however long the rest after it.
 /// <para>
-/// Chat suffers, measured by its own appends (<see cref="PaceSignal.ChatAppends"/>): when this batch had an append slower
+/// Chat suffers, measured by its own turns (<see cref="PaceSignal.ChatTurns"/>): when this batch had a turn slower
 /// than the target (<see cref="RetentionPolicy.PaceTarget"/> times their p99 before the run) and more than
-/// <see cref="SlowBudget"/> of the run's appends so far were — the definition of keeping chat's p99 within the target.
-/// The purge speeds up only while the run is within that budget and the batch had no slow append.
+/// <see cref="SlowBudget"/> of the run's turns so far were — the definition of keeping chat's p99 within the target.
+/// The purge speeds up only while the run is within that budget and the batch had no slow turn.
 /// Measured by the probe (<see cref="PaceSignal.CommitProbe"/>, when this process has too few turns of its own to go
 /// by): when the commit after the batch is slower than the target times its latency before the run.
 /// </para>
@@ -63,7 +61,7 @@ public sealed class PurgePace
     /// <summary>Below this, latency is noise on any machine: a target is never tighter than baseline plus this.</summary>
     public static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(0.5);
 
-    /// <summary>Paced by chat: the share of the run's appends allowed to be slower than the target.</summary>
+    /// <summary>Paced by chat: the share of the run's turns allowed to be slower than the target.</summary>
     public const double SlowBudget = 0.01;
 
     private const double StartMultiple = 1;
@@ -117,7 +115,7 @@ public sealed class PurgePace
     /// <summary>How many times chat suffered after a rest that had not brought it back, so the purge did not back off.</summary>
     public int NotCuredByResting { get; private set; }
 
-    /// <summary>Paced by chat: its appends during the whole run so far, and how many were slower than the target.</summary>
+    /// <summary>Paced by chat: its turns during the whole run so far, and how many were slower than the target.</summary>
     public ChatSample RunChat => _run;
 
     /// <summary>The probe at the end of a rest: whether resting brought the commits back within the target.</summary>
@@ -130,11 +128,11 @@ public sealed class PurgePace
         }
     }
 
-    /// <summary>Chat's appends during a rest: whether resting kept them within the budget.</summary>
+    /// <summary>Chat's turns during a rest: whether resting kept them within the budget.</summary>
     public void AfterRest(ChatSample chat)
     {
         _run += chat;
-        _restHelped = chat.Slow <= SlowBudget * chat.Appends;
+        _restHelped = chat.Slow <= SlowBudget * chat.Turns;
         if (_steps.Count > 0)
         {
             _steps[^1] = _steps[^1] with { ChatDuringRest = chat };
@@ -155,11 +153,11 @@ public sealed class PurgePace
         return Decide(new PaceStep(BatchSize, batch, probe, TimeSpan.Zero), probe > Target ? Chat.Suffering : Chat.Quiet);
     }
 
-    /// <summary>The rest after a batch that took <paramref name="batch"/>, while which chat's appends were <paramref name="chat"/>.</summary>
+    /// <summary>The rest after a batch that took <paramref name="batch"/>, while which chat's turns were <paramref name="chat"/>.</summary>
     public TimeSpan After(TimeSpan batch, ChatSample chat)
     {
         _run += chat;
-        var overBudget = _run.Slow > SlowBudget * _run.Appends;
+        var overBudget = _run.Slow > SlowBudget * _run.Turns;
         var verdict = (chat.Slow > 0, overBudget) switch
         {
             (false, false) => Chat.Quiet,

@@ -43,9 +43,9 @@ public sealed class RetentionPolicy
     public PurgePacing Pacing { get; set; } = PurgePacing.Adaptive;
 
     /// <summary>
-    /// Adaptive pacing: a chat append (or, without enough of them, a probe's commit) above this multiple of its level
+    /// Adaptive pacing: a chat turn (or, without enough of them, a probe's commit) above this multiple of its level
     /// before the run counts as slow (never tighter than half a millisecond above it); the purge backs off while more
-    /// than 1% of chat's appends during the run are.
+    /// than 1% of chat's turns during the run are.
     /// </summary>
     [Range(1.0, 10.0)]
     public double PaceTarget { get; set; } = 1.25;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,7 +10,7 @@ namespace SkillForge.Sessions.Storage;
 /// The durable session store (PostgreSQL via Npgsql + Dapper). Every operation is scoped by tenant and session,
 /// validates its input before any I/O, and is one round trip in one transaction.
 /// </summary>
-public sealed class SessionStore(SessionDatabase database, IOptions<SessionStoreOptions> options, ChatLatencies latencies, ILogger<SessionStore> logger)
+public sealed class SessionStore(SessionDatabase database, IOptions<SessionStoreOptions> options, ILogger<SessionStore> logger)
 {
     public const int MaxHistoryPage = 1_000;
 
@@ -71,7 +70,6 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
             At = turn.At.UtcDateTime,
         };
 
-        var started = Stopwatch.GetTimestamp();
         try
         {
             await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
@@ -91,11 +89,6 @@ public sealed class SessionStore(SessionDatabase database, IOptions<SessionStore
         {
             // A racing writer created the session (primary key) or erased it (foreign key) between our read and write.
             return AppendResult.Conflict;
-        }
-        finally
-        {
-            // What chat waited for, however the append ended: the purge paces itself by it.
-            latencies.Record(started);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MassTransit;
 using SkillForge.Contracts;
+using SkillForge.Sessions.Retention;
 using SkillForge.Worker.Hosting;
 using SkillForge.Worker.Observability;
 using SkillForge.Worker.Security;
@@ -8,7 +9,8 @@ using SkillForge.Worker.Security;
 namespace SkillForge.Worker.ChatTurns;
 
 /// <summary>Thin: hands the turn to <see cref="ChatTurnHandler"/> and answers with its outcome.</summary>
-public sealed class ProcessChatTurnConsumer(ChatTurnHandler handler, SendDeadline sends, SkillForgeMetrics metrics, ILogger<ProcessChatTurnConsumer> logger) : IConsumer<ProcessChatTurn>
+public sealed class ProcessChatTurnConsumer(ChatTurnHandler handler, SendDeadline sends, SkillForgeMetrics metrics, ChatLatencies chat,
+    ILogger<ProcessChatTurnConsumer> logger) : IConsumer<ProcessChatTurn>
 {
     public async Task Consume(ConsumeContext<ProcessChatTurn> context)
     {
@@ -45,6 +47,8 @@ public sealed class ProcessChatTurnConsumer(ChatTurnHandler handler, SendDeadlin
                 replied.Resumed, replied.Replayed, elapsed);
             metrics.TurnReplied(elapsed / 1000, replied.Replayed);
             await sends.WithinAsync(context.RespondAsync(replied), $"the reply to turn {turn.TurnId}");
+            // The turn as far as this worker can see it, answer sent: what the cleanup paces itself by.
+            chat.Record(started);
             return;
         }
 
@@ -57,5 +61,6 @@ public sealed class ProcessChatTurnConsumer(ChatTurnHandler handler, SendDeadlin
         WorkerLog.TurnRejected(logger, turn.TurnId, tenant, session, rejected.Code, elapsed);
         metrics.TurnRejected(elapsed / 1000, rejected.Code);
         await sends.WithinAsync(context.RespondAsync(rejected), $"the rejection of turn {turn.TurnId}");
+        chat.Record(started);
     }
 }

@@ -271,7 +271,7 @@ public sealed class CleanupRunTests : IAsyncLifetime
         var report = await Run(batchSize: 2, clock: clock, pacing: PurgePacing.Adaptive).RunAsync(AsOf, false, NoEviction, default);
 
         Assert.Equal((3, 3, 3L), (report.MarkedAbandoned, report.DeletedSessions, report.DeletedAuditLines));
-        Assert.Equal(PaceSignal.CommitProbe, report.PacedBy); // this process wrote no chat appends to go by
+        Assert.Equal(PaceSignal.CommitProbe, report.PacedBy); // this process wrote no chat turns to go by
         Assert.True(report.PaceBaseline > TimeSpan.Zero, "the baseline is measured before the first batch");
         Assert.Equal(new PurgePace(new RetentionPolicy(), report.PaceBaseline).Target, report.PaceTarget); // what the report's reader compares probes to
         // Batches of 2 and 1 in each of the three phases: a step after each, with a probe of its own.
@@ -281,25 +281,25 @@ public sealed class CleanupRunTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Should_pace_itself_by_the_chat_appends_this_process_wrote_just_before_the_run()
+    public async Task Should_pace_itself_by_the_chat_turns_this_process_wrote_just_before_the_run()
     {
         var chat = await ExpiredSessionsAndChatBeforeAsync(3);
 
         var report = await Run(batchSize: 2, pacing: PurgePacing.Adaptive, chat: chat).RunAsync(AsOf, false, NoEviction, default);
 
         Assert.Equal(3, report.DeletedSessions);
-        Assert.Equal(PaceSignal.ChatAppends, report.PacedBy);
+        Assert.Equal(PaceSignal.ChatTurns, report.PacedBy);
         Assert.InRange(report.PaceBaseline!.Value.TotalMilliseconds, 2, 3);
         Assert.Equal(report.PaceBaseline + PurgePace.Slack, report.PaceTarget); // 1.25 x 2 ms is within the slack
         Assert.All(report.Pace, step => Assert.True(step.Chat is not null && step.Probe == TimeSpan.Zero, step.ToString()));
     }
 
     [Fact]
-    public async Task Should_narrow_its_batches_and_rest_while_chat_appends_are_slow_during_them()
+    public async Task Should_narrow_its_batches_and_rest_while_chat_turns_are_slow_during_them()
     {
         var chat = await ExpiredSessionsAndChatBeforeAsync(30);
         var stop = false;
-        // Chat suffering all along the run: appends of 50 ms against 2 ms before it, ending every few microseconds, so
+        // Chat suffering all along the run: turns of 50 ms against 2 ms before it, ending every few microseconds, so
         // that however short a batch is some end during it (a timer's millisecond could miss it).
         var slowChat = new Thread(() =>
         {
@@ -311,7 +311,7 @@ public sealed class CleanupRunTests : IAsyncLifetime
         });
         var clock = new DelayRecordingClock();
 
-        // Once the run has taken chat's p99 before it: the slow appends are what happens while it works.
+        // Once the run has taken chat's p99 before it: the slow turns are what happens while it works.
         var report = await Run(batchSize: 20, clock: clock, pacing: PurgePacing.Adaptive, chat: chat)
             .RunAsync(AsOf, false, NoEviction, default, paced: _ => slowChat.Start());
         Volatile.Write(ref stop, true);
@@ -323,7 +323,7 @@ public sealed class CleanupRunTests : IAsyncLifetime
         Assert.True(report.PaceChat.Slow > 0, report.PaceChat.ToString());
     }
 
-    /// <summary><paramref name="sessions"/> expired sessions, and 200 chat appends of 2 ms each just before the run.</summary>
+    /// <summary><paramref name="sessions"/> expired sessions, and 200 chat turns of 2 ms each just before the run.</summary>
     private async Task<ChatLatencies> ExpiredSessionsAndChatBeforeAsync(int sessions)
     {
         for (var i = 0; i < sessions; i++)

@@ -1,5 +1,4 @@
 using SkillForge.Sessions.Retention;
-using SkillForge.Sessions.Storage;
 
 namespace SkillForge.Sessions.Tests.Retention;
 
@@ -109,15 +108,15 @@ public sealed class PurgePaceTests
     }
 
     private static PurgePace ByChat(RetentionPolicy? policy = null) =>
-        new(policy ?? new RetentionPolicy { PaceTarget = 1.25, BatchSize = 2_000 }, Baseline, PaceSignal.ChatAppends);
+        new(policy ?? new RetentionPolicy { PaceTarget = 1.25, BatchSize = 2_000 }, Baseline, PaceSignal.ChatTurns);
 
     [Fact]
-    public void Should_back_off_and_halve_the_batch_when_chat_appends_are_slow_beyond_the_budget()
+    public void Should_back_off_and_halve_the_batch_when_chat_turns_are_slow_beyond_the_budget()
     {
         var pace = ByChat();
         Assert.Equal(100, pace.BatchSize); // an adaptive run starts narrow
 
-        var pause = pace.After(Batch, new ChatSample(Appends: 20, Slow: 2));
+        var pause = pace.After(Batch, new ChatSample(Turns: 20, Slow: 2));
 
         Assert.Equal(Batch * 2, pause);
         Assert.Equal(50, pace.BatchSize);
@@ -127,14 +126,14 @@ public sealed class PurgePaceTests
     }
 
     [Fact]
-    public void Should_spend_the_run_budget_of_slow_appends_before_backing_off()
+    public void Should_spend_the_run_budget_of_slow_turns_before_backing_off()
     {
         var pace = ByChat();
-        var first = pace.After(Batch, new ChatSample(Appends: 1_000, Slow: 0));
+        var first = pace.After(Batch, new ChatSample(Turns: 1_000, Slow: 0));
         var size = pace.BatchSize;
 
-        // One slow append in 1,020 is within 1%: neither faster nor slower.
-        var next = pace.After(Batch, new ChatSample(Appends: 20, Slow: 1));
+        // One slow turn in 1,020 is within 1%: neither faster nor slower.
+        var next = pace.After(Batch, new ChatSample(Turns: 20, Slow: 1));
 
         Assert.Equal((first, size, 0), (next, pace.BatchSize, pace.BackOffs));
     }
@@ -145,13 +144,13 @@ public sealed class PurgePaceTests
         var pace = ByChat();
         for (var i = 0; i < 12; i++)
         {
-            pace.After(Batch, new ChatSample(Appends: 10, Slow: 10));
+            pace.After(Batch, new ChatSample(Turns: 10, Slow: 10));
         }
         Assert.Equal(10, pace.BatchSize);
 
         var sizes = Enumerable.Range(0, 20).Select(_ =>
         {
-            pace.After(Batch, new ChatSample(Appends: 10_000, Slow: 0));
+            pace.After(Batch, new ChatSample(Turns: 10_000, Slow: 0));
             return pace.BatchSize;
         }).ToList();
 
@@ -163,22 +162,22 @@ public sealed class PurgePaceTests
     public void Should_not_speed_up_after_a_quiet_batch_while_the_run_is_still_over_its_budget()
     {
         var pace = ByChat();
-        var backedOff = pace.After(Batch, new ChatSample(Appends: 10, Slow: 5));
+        var backedOff = pace.After(Batch, new ChatSample(Turns: 10, Slow: 5));
         var size = pace.BatchSize;
 
-        var next = pace.After(Batch, new ChatSample(Appends: 10, Slow: 0)); // 5 of 20 slow so far: still far over 1%
+        var next = pace.After(Batch, new ChatSample(Turns: 10, Slow: 0)); // 5 of 20 slow so far: still far over 1%
 
         Assert.Equal((backedOff, size), (next, pace.BatchSize));
     }
 
     [Fact]
-    public void Should_count_appends_during_rests_and_shorten_the_rest_when_resting_did_not_help_chat()
+    public void Should_count_turns_during_rests_and_shorten_the_rest_when_resting_did_not_help_chat()
     {
         var pace = ByChat();
-        var backedOff = pace.After(Batch, new ChatSample(Appends: 20, Slow: 5));
+        var backedOff = pace.After(Batch, new ChatSample(Turns: 20, Slow: 5));
 
-        pace.AfterRest(new ChatSample(Appends: 50, Slow: 5)); // chat stayed slow while the purge rested
-        var next = pace.After(Batch, new ChatSample(Appends: 20, Slow: 5));
+        pace.AfterRest(new ChatSample(Turns: 50, Slow: 5)); // chat stayed slow while the purge rested
+        var next = pace.After(Batch, new ChatSample(Turns: 20, Slow: 5));
 
         Assert.True(next < backedOff, $"{next} after {backedOff}");
         Assert.Equal((1, 1), (pace.BackOffs, pace.NotCuredByResting));
@@ -190,7 +189,7 @@ public sealed class PurgePaceTests
     public void Should_rest_longer_than_32_batches_when_chat_needs_it_within_the_longest_rest()
     {
         var pace = ByChat(new RetentionPolicy { MaxPauseBetweenBatches = TimeSpan.FromSeconds(60) });
-        var pauses = Enumerable.Range(0, 10).Select(_ => pace.After(Batch, new ChatSample(Appends: 10, Slow: 10))).ToList();
+        var pauses = Enumerable.Range(0, 10).Select(_ => pace.After(Batch, new ChatSample(Turns: 10, Slow: 10))).ToList();
 
         // A short burst hurts a busy machine's chat as much as a long one: the rest must be able to outgrow it by far.
         Assert.Equal(Batch * 256, pauses[^1]);

@@ -1,16 +1,15 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using SkillForge.Sessions.Retention;
-using SkillForge.Sessions.Storage;
 using SkillForge.Testing;
 
 namespace SkillForge.Worker.Tests.Cleanup;
 
-/// <summary>The worker's cleanup paces itself by the appends of the turns the same worker answers.</summary>
+/// <summary>The worker's cleanup paces itself by the chat turns the same worker answers.</summary>
 public sealed class CleanupPaceWiringTests : HarnessTests
 {
     [Fact]
-    public async Task Should_pace_the_cleanup_by_the_appends_of_the_turns_this_worker_answered()
+    public async Task Should_pace_the_cleanup_by_the_turns_this_worker_answered()
     {
         var before = Stopwatch.GetTimestamp();
         var tenant = TestIds.Tenant();
@@ -20,11 +19,11 @@ public sealed class CleanupPaceWiringTests : HarnessTests
         }
 
         var chat = Host.Services.GetRequiredService<ChatLatencies>();
-        Assert.True(chat.Between(before, Stopwatch.GetTimestamp(), TimeSpan.Zero).Appends >= 100);
+        Assert.True(chat.Between(before, Stopwatch.GetTimestamp(), TimeSpan.Zero).Turns >= 100);
         // As of 2000 nothing has expired: the run only takes its pace, which its report names.
         var report = await Host.Services.GetRequiredService<CleanupRun>()
             .RunAsync(new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero), false, _ => Task.CompletedTask, default);
-        Assert.Equal(PaceSignal.ChatAppends, report.PacedBy);
+        Assert.Equal(PaceSignal.ChatTurns, report.PacedBy);
         Assert.Equal(0, report.DeletedSessions);
     }
 }

@@ -1,17 +1,15 @@
 using System.Diagnostics;
-using SkillForge.Sessions.Storage;
-using SkillForge.Testing;
-using static SkillForge.Sessions.Tests.Storage.Turns;
+using SkillForge.Sessions.Retention;
 
-namespace SkillForge.Sessions.Tests.Storage;
+namespace SkillForge.Sessions.Tests.Retention;
 
-/// <summary>The record of chat's appends that the purge paces itself by.</summary>
+/// <summary>The record of chat's turns that the purge paces itself by.</summary>
 public sealed class ChatLatenciesTests
 {
     private static long Ms(double milliseconds) => (long)(milliseconds / 1000 * Stopwatch.Frequency);
 
     [Fact]
-    public void Should_count_the_appends_that_ended_in_a_stretch_and_those_slower_than_the_limit()
+    public void Should_count_the_turns_that_ended_in_a_stretch_and_those_slower_than_the_limit()
     {
         var latencies = new ChatLatencies();
         var before = Stopwatch.GetTimestamp();
@@ -25,7 +23,7 @@ public sealed class ChatLatenciesTests
     }
 
     [Fact]
-    public void Should_give_a_percentile_only_from_enough_appends()
+    public void Should_give_a_percentile_only_from_enough_turns()
     {
         var latencies = new ChatLatencies();
         var before = Stopwatch.GetTimestamp();
@@ -43,7 +41,7 @@ public sealed class ChatLatenciesTests
     }
 
     [Fact]
-    public void Should_not_take_slots_never_written_for_appends_however_far_back_the_window_reaches()
+    public void Should_not_take_slots_never_written_for_turns_however_far_back_the_window_reaches()
     {
         var latencies = new ChatLatencies();
 
@@ -52,7 +50,7 @@ public sealed class ChatLatenciesTests
     }
 
     [Fact]
-    public void Should_keep_only_the_latest_appends_once_full()
+    public void Should_keep_only_the_latest_turns_once_full()
     {
         var latencies = new ChatLatencies();
         var before = Stopwatch.GetTimestamp();
@@ -67,22 +65,5 @@ public sealed class ChatLatenciesTests
 
         Assert.Equal(new ChatSample(ChatLatencies.Capacity, ChatLatencies.Capacity - 10),
             latencies.Between(before, Stopwatch.GetTimestamp(), TimeSpan.FromMilliseconds(50)));
-    }
-
-    [Fact]
-    public async Task Should_be_fed_by_every_append_the_store_makes_conflicts_included()
-    {
-        var latencies = new ChatLatencies();
-        var store = await SharedDatabase.CreateStoreAsync(latencies: latencies);
-        var key = new SessionKey(TestIds.Tenant(), TestIds.Session());
-        var before = Stopwatch.GetTimestamp();
-
-        await store.AppendTurnAsync(Turn(key, 0, "I want a skill"), CancellationToken.None);
-        var conflict = await store.AppendTurnAsync(Turn(key, 0, "thinks it is new"), CancellationToken.None);
-        await store.LoadAsync(key, CancellationToken.None);
-
-        Assert.Equal(AppendOutcome.Conflict, conflict.Outcome);
-        var sample = latencies.Between(before, Stopwatch.GetTimestamp(), TimeSpan.Zero);
-        Assert.Equal(new ChatSample(2, 2), sample); // two appends (every one slower than no time at all), the load not counted
     }
 }

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 
-namespace SkillForge.Sessions.Storage;
+namespace SkillForge.Sessions.Retention;
 
 /// <summary>
-/// How long this process's latest chat appends took, kept for the purge to pace itself by: what chat is experiencing
-/// right now, measured where chat pays for it. A ring of the last <see cref="Capacity"/> appends (about 16 s at 1,000
-/// turns/s); recording one costs two array writes.
+/// How long this process's latest chat turns took, kept for the purge to pace itself by: what chat is experiencing
+/// right now, measured by whoever serves it (the worker's turn consumer, from delivery to the answer sent). A ring of
+/// the last <see cref="Capacity"/> turns (about 16 s at 1,000 turns/s); recording one costs two array writes.
 /// </summary>
 public sealed class ChatLatencies
 {
@@ -15,7 +15,7 @@ public sealed class ChatLatencies
     private readonly long[] _took = new long[Capacity];
     private long _recorded;
 
-    /// <summary>An append that began at <paramref name="startedAt"/> (a <see cref="Stopwatch"/> timestamp) has just ended.</summary>
+    /// <summary>A turn that began at <paramref name="startedAt"/> (a <see cref="Stopwatch"/> timestamp) has just ended.</summary>
     public void Record(long startedAt)
     {
         var now = Stopwatch.GetTimestamp();
@@ -25,37 +25,37 @@ public sealed class ChatLatencies
     }
 
     /// <summary>
-    /// The appends that ended after <paramref name="from"/> and up to <paramref name="to"/> (timestamps), and how many
-    /// of them took longer than <paramref name="limit"/>. A slot being written while it is read may pair one append's
-    /// end with another's duration: one sample in thousands, which a pace can live with and a lock on every append could not.
+    /// The turns that ended after <paramref name="from"/> and up to <paramref name="to"/> (timestamps), and how many
+    /// of them took longer than <paramref name="limit"/>. A slot being written while it is read may pair one turn's
+    /// end with another's duration: one sample in thousands, which a pace can live with and a lock on every turn could not.
     /// </summary>
     public ChatSample Between(long from, long to, TimeSpan limit)
     {
         var limitTicks = (long)(limit.TotalSeconds * Stopwatch.Frequency);
-        var appends = 0;
+        var turns = 0;
         var slow = 0;
         for (var slot = 0; slot < Capacity; slot++)
         {
             var endedAt = Volatile.Read(ref _endedAt[slot]);
             if (endedAt != 0 && endedAt > from && endedAt <= to)
             {
-                appends++;
+                turns++;
                 if (_took[slot] > limitTicks)
                 {
                     slow++;
                 }
             }
         }
-        return new ChatSample(appends, slow);
+        return new ChatSample(turns, slow);
     }
 
-    /// <summary>The <paramref name="percentile"/> of the appends that ended after <paramref name="from"/>; null below <paramref name="atLeast"/> of them.</summary>
+    /// <summary>The <paramref name="percentile"/> of the turns that ended after <paramref name="from"/>; null below <paramref name="atLeast"/> of them.</summary>
     public TimeSpan? Percentile(long from, double percentile, int atLeast)
     {
         var took = new List<long>();
         for (var slot = 0; slot < Capacity; slot++)
         {
-            // A slot never written holds 0, which a window reaching back past the clock's start would take for an append.
+            // A slot never written holds 0, which a window reaching back past the clock's start would take for a turn.
             var endedAt = Volatile.Read(ref _endedAt[slot]);
             if (endedAt != 0 && endedAt > from)
             {
@@ -72,8 +72,8 @@ public sealed class ChatLatencies
     }
 }
 
-/// <summary>Chat appends over a stretch of time: how many ended in it, and how many of those were slower than a limit.</summary>
-public readonly record struct ChatSample(int Appends, int Slow)
+/// <summary>Chat turns over a stretch of time: how many ended in it, and how many of those were slower than a limit.</summary>
+public readonly record struct ChatSample(int Turns, int Slow)
 {
-    public static ChatSample operator +(ChatSample a, ChatSample b) => new(a.Appends + b.Appends, a.Slow + b.Slow);
+    public static ChatSample operator +(ChatSample a, ChatSample b) => new(a.Turns + b.Turns, a.Slow + b.Slow);
 }
