@@ -14,4 +14,12 @@ public static class RedisFaults
     public static bool IsFault(Exception e) =>
         e is RedisException or TimeoutException
         || e is InvalidOperationException { Source: "System.IO.Pipelines" };
+
+    /// <summary>
+    /// <see cref="IsFault"/>, or a cancelled call, for callers that give Redis no cancellation token of their own (the
+    /// session cache): the cancellation can then only be the client abandoning the call. StackExchange.Redis 2.13 failed
+    /// a few cache reads with a bare <see cref="TaskCanceledException"/> while another worker was starting up and one
+    /// was killed (the fault suite), which failed those turns instead of sending them to PostgreSQL.
+    /// </summary>
+    public static bool IsFaultOrAbandoned(Exception e) => IsFault(e) || e is OperationCanceledException;
 }

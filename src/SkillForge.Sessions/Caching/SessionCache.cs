@@ -73,7 +73,7 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
             Observed?.Invoke(CacheEvent.Miss);
             return null;
         }
-        catch (Exception e) when (RedisFaults.IsFault(e))
+        catch (Exception e) when (RedisFaults.IsFaultOrAbandoned(e))
         {
             Trip(e, "read");
             return null;
@@ -103,7 +103,7 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
             });
             return (long)written == 1;
         }
-        catch (Exception e) when (RedisFaults.IsFault(e))
+        catch (Exception e) when (RedisFaults.IsFaultOrAbandoned(e))
         {
             Trip(e, "write");
             return false;
@@ -121,7 +121,7 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
             await redis.GetDatabase().ScriptEvaluateAsync(SessionCacheScripts.Remove, [(RedisKey)KeyOf(key)], [key.TenantId, key.SessionId]);
             return true;
         }
-        catch (Exception e) when (RedisFaults.IsFault(e))
+        catch (Exception e) when (RedisFaults.IsFaultOrAbandoned(e))
         {
             Trip(e, "delete");
             return false;
@@ -149,7 +149,7 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
             {
                 await Task.WhenAll(removals);
             }
-            catch (Exception e) when (RedisFaults.IsFault(e))
+            catch (Exception e) when (RedisFaults.IsFaultOrAbandoned(e))
             {
                 Trip(e, "delete");
                 failed += removals.Select((removal, i) => removal.IsCompletedSuccessfully ? 0 : wave[i].Length).Sum();
@@ -217,7 +217,7 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
             });
             return (long)released == 1;
         }
-        catch (Exception e) when (RedisFaults.IsFault(e))
+        catch (Exception e) when (RedisFaults.IsFaultOrAbandoned(e))
         {
             Trip(e, "release");
             return false;
@@ -243,7 +243,7 @@ public sealed class SessionCache(IConnectionMultiplexer redis, IOptions<SessionS
             });
             return (long)cleared == 1;
         }
-        catch (Exception e) when (RedisFaults.IsFault(e))
+        catch (Exception e) when (RedisFaults.IsFaultOrAbandoned(e))
         {
             Trip(e, "mark applied");
             return false;

@@ -35,4 +35,15 @@ public sealed class RedisFaultsTests
         Assert.False(RedisFaults.IsFault(thrown));
         Assert.False(RedisFaults.IsFault(new InvalidOperationException("a bug")));
     }
+
+    [Fact]
+    public void Should_count_an_abandoned_call_as_a_fault_only_where_no_caller_could_have_cancelled_it()
+    {
+        var abandoned = new TaskCanceledException();
+
+        Assert.True(RedisFaults.IsFaultOrAbandoned(abandoned)); // the session cache gives Redis no token of its own
+        Assert.False(RedisFaults.IsFault(abandoned)); // elsewhere a cancellation may be the caller's, as at shutdown
+        Assert.True(RedisFaults.IsFaultOrAbandoned(new RedisConnectionException(ConnectionFailureType.SocketFailure, "down")));
+        Assert.False(RedisFaults.IsFaultOrAbandoned(new InvalidOperationException("a bug")));
+    }
 }
