@@ -16,7 +16,7 @@ namespace SkillForge.Sessions.Retention;
 /// A PostgreSQL advisory lock serialises runs across instances, so a second run on the same tick waits and then
 /// finds nothing to do; a crash mid-run loses only the current batch, which the next run picks up. Every batch that
 /// changed something, in each of the three phases, is followed by a rest (<see cref="PurgePace"/>): in proportion to
-/// what chat is experiencing (its own turns in this process, which the store records), or a fixed pause.
+/// what chat is experiencing (the turns this worker answers, which its turn consumer records), or a fixed pause.
 /// </summary>
 public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionPolicy> policy, ChatLatencies chat, TimeProvider clock,
     ILogger<CleanupRun> logger)
@@ -161,7 +161,7 @@ public sealed class CleanupRun(MaintenanceDatabase database, IOptions<RetentionP
     private const int ChatBaselineTurns = 100;
 
     /// <summary>
-    /// The run's pace: by chat's own turns when this process wrote enough of them just before the run (their p99 is
+    /// The run's pace: by chat's own turns when this process served enough of them just before the run (their p99 is
     /// then the baseline), else by the commit probe; fixed when the policy says so.
     /// </summary>
     private async Task<PurgePace> PaceAsync(NpgsqlConnection probes, CancellationToken cancellationToken)
