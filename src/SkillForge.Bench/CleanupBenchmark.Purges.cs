@@ -28,35 +28,34 @@ internal static partial class CleanupBenchmark
         var started = Stopwatch.GetTimestamp();
         var evicting = TimeSpan.Zero;
         var batches = 0;
-        var sessions = 0;
+        var evicted = 0;
         PurgePace? pace = null;
         using var stop = new CancellationTokenSource(window);
-        long messages;
-        var stopped = false;
+        CleanupReport? report = null;
         try
         {
-            var report = await run.RunAsync(DateTimeOffset.UtcNow, dryRun: false, async keys =>
+            report = await run.RunAsync(DateTimeOffset.UtcNow, dryRun: false, async keys =>
             {
                 var evictionStarted = Stopwatch.GetTimestamp();
                 await cache.RemoveManyAsync(keys);
                 evicting += Stopwatch.GetElapsedTime(evictionStarted);
                 batches++;
-                sessions += keys.Count;
+                evicted += keys.Count;
             }, stop.Token, paced: p => pace = p);
-            messages = report.DeletedMessages;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            stopped = true;
-            messages = -1;
+            // Stopped at the window: no report, so what it purged is what it evicted.
         }
+        var stopped = report is null;
+        var sessions = report?.DeletedSessions ?? evicted;
         var steps = pace?.Steps ?? [];
         var pauses = steps.Aggregate(TimeSpan.Zero, (sum, step) => sum + step.Pause);
         // Each probe figure is the median of three commits; a step has one after its batch and, when it rested, one after the rest.
         var probes = steps.Aggregate(TimeSpan.Zero, (sum, step) => sum + step.Probe + (step.AfterRest ?? TimeSpan.Zero)) * 3;
         var postgres = Stopwatch.GetElapsedTime(started) - evicting - pauses;
         var paceSignal = pace is null || pace.Signal == PaceSignal.None ? policy.Pacing.ToString() : $"{policy.Pacing}, by {pace.Signal}";
-        return new PurgeOutcome(sessions, messages,
+        return new PurgeOutcome(sessions, report?.DeletedMessages ?? -1,
             (stopped ? $"stopped after {window.TotalSeconds:F0} s with {sessions:N0} sessions purged; " : "") +
             $"{batches} batches: PostgreSQL {postgres.TotalSeconds:F2} s (probes ~{probes.TotalSeconds:F2} s of it), Redis eviction {evicting.TotalSeconds:F2} s, " +
             $"rests {pauses.TotalSeconds:F2} s ({paceSignal})", pace is null ? "no batch" : PaceSummary(pace), stopped);

@@ -34,16 +34,12 @@ public sealed class ChatLatencies
         var limitTicks = (long)(limit.TotalSeconds * Stopwatch.Frequency);
         var turns = 0;
         var slow = 0;
-        for (var slot = 0; slot < Capacity; slot++)
+        foreach (var took in TookBetween(from, to))
         {
-            var endedAt = Volatile.Read(ref _endedAt[slot]);
-            if (endedAt != 0 && endedAt > from && endedAt <= to)
+            turns++;
+            if (took > limitTicks)
             {
-                turns++;
-                if (_took[slot] > limitTicks)
-                {
-                    slow++;
-                }
+                slow++;
             }
         }
         return new ChatSample(turns, slow);
@@ -52,16 +48,7 @@ public sealed class ChatLatencies
     /// <summary>The <paramref name="percentile"/> of the turns that ended after <paramref name="from"/>; null below <paramref name="atLeast"/> of them.</summary>
     public TimeSpan? Percentile(long from, double percentile, int atLeast)
     {
-        var took = new List<long>();
-        for (var slot = 0; slot < Capacity; slot++)
-        {
-            // A slot never written holds 0, which a window reaching back past the clock's start would take for a turn.
-            var endedAt = Volatile.Read(ref _endedAt[slot]);
-            if (endedAt != 0 && endedAt > from)
-            {
-                took.Add(_took[slot]);
-            }
-        }
+        var took = TookBetween(from, long.MaxValue).ToList();
         if (took.Count < atLeast)
         {
             return null;
@@ -69,6 +56,20 @@ public sealed class ChatLatencies
         took.Sort();
         var index = Math.Min(took.Count - 1, (int)Math.Ceiling(percentile / 100 * took.Count) - 1);
         return TimeSpan.FromSeconds((double)took[index] / Stopwatch.Frequency);
+    }
+
+    /// <summary>How long each turn that ended after <paramref name="from"/> and up to <paramref name="to"/> took, in <see cref="Stopwatch"/> ticks.</summary>
+    private IEnumerable<long> TookBetween(long from, long to)
+    {
+        for (var slot = 0; slot < Capacity; slot++)
+        {
+            // A slot never written holds 0, which a window reaching back past the clock's start would take for a turn.
+            var endedAt = Volatile.Read(ref _endedAt[slot]);
+            if (endedAt != 0 && endedAt > from && endedAt <= to)
+            {
+                yield return _took[slot];
+            }
+        }
     }
 }
 
